@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from bedrock_conformance._schemas import DOCUMENTS, PARTS, contract, load_contract, schemas_dir
+
+SRC = Path(__import__("bedrock_conformance").__file__).parent
+
+
+def test_every_document_is_a_valid_2020_12_schema_with_its_own_id() -> None:
+    ids = set()
+    for name in DOCUMENTS:
+        doc = json.loads((schemas_dir() / name).read_text())
+        assert doc["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+        Draft202012Validator.check_schema(doc)
+        ids.add(doc["$id"])
+    assert len(ids) == len(DOCUMENTS)
+
+
+def test_clause_ids_name_part_member_and_constraint() -> None:
+    for clause in contract().clauses.values():
+        assert clause.part in PARTS
+        assert clause.member and clause.constraint
+        assert "{value}" not in clause.spec, clause.id
+
+
+def test_keyword_clauses_name_the_keyword_they_annotate() -> None:
+    for clause in contract().clauses.values():
+        if clause.document in ("request.json", "response.json") and clause.keyword not in (
+            "required",
+            "additionalProperties",
+        ):
+            assert clause.constraint == clause.keyword, clause.id
+            assert clause.value is not None, clause.id
+
+
+def test_spec_sentences_quote_the_schema_value_not_a_copy() -> None:
+    the_contract = contract()
+    pattern = the_contract.clause("response.inferenceProfileId.pattern")
+    assert pattern.value in pattern.spec
+    assert "200" in the_contract.clause("response.description.maxLength").spec
+
+
+def test_every_deviation_names_a_clause_a_rule_and_evidence() -> None:
+    the_contract = contract()
+    assert set(the_contract.deviations) == {
+        "response.description.pattern",
+        "response.inferenceProfileName.pattern",
+        "response.models.maxItems",
+        "response.models.modelArn.pattern",
+    }
+    for deviation in the_contract.deviations.values():
+        clause = the_contract.clause(deviation.clause)
+        assert clause.keyword in deviation.rule
+        assert deviation.evidence and all(e["source"] for e in deviation.evidence)
+
+
+def test_deviation_evidence_cites_published_records_by_id(published_records: list[dict]) -> None:
+    by_id = {r["id"]: r for r in published_records}
+    for deviation in contract().deviations.values():
+        for evidence in deviation.evidence:
+            if evidence["record"] in by_id:
+                assert by_id[evidence["record"]]["source"] == evidence["source"]
+                assert evidence["value"] in json.dumps(by_id[evidence["record"]]["body"])
+
+
+def test_errors_carry_status_and_fault_side() -> None:
+    errors = contract().errors
+    assert {e.fault for e in errors.values()} == {"client", "server"}
+    assert len({e.status for e in errors.values()}) == len(errors) == 5
+
+
+def test_a_bound_changed_in_the_schema_is_followed_everywhere(tmp_path: Path) -> None:
+    for name in DOCUMENTS:
+        (tmp_path / name).write_text((schemas_dir() / name).read_text())
+    doc = json.loads((tmp_path / "response.json").read_text())
+    doc["properties"]["inferenceProfileName"]["maxLength"] = 10
+    (tmp_path / "response.json").write_text(json.dumps(doc))
+    changed = load_contract(tmp_path)
+    assert "10" in changed.clause("response.inferenceProfileName.maxLength").spec
+
+
+def test_project_identifier_is_marked_as_not_on_the_page() -> None:
+    schema = contract().schema("request.json", "/properties/projectIdentifier")
+    assert schema["x-on-page"] is False
+
+
+def _spec_literals() -> set[str]:
+    """Member names, patterns, enum values and error names as written in schemas/."""
+    found: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "properties" and isinstance(value, dict):
+                    found.update(k for k in value if len(k) > 8)  # generic words (message, status) are also ours
+                if key in ("pattern", "enum") and isinstance(value, (str, list)):
+                    found.update([value] if isinstance(value, str) else value)
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    for doc in contract().documents.values():
+        walk(doc)
+    found.update(contract().errors)
+    return found
+
+
+def _string_constants(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return {
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+    }
+
+
+@pytest.mark.parametrize("path", sorted(SRC.rglob("*.py")), ids=lambda p: str(p.relative_to(SRC)))
+def test_source_spells_no_member_name_pattern_enum_value_or_error_code(path: Path) -> None:
+    literals = _spec_literals()
+    spelled = {s for s in _string_constants(path) if s in literals}
+    assert not spelled, f"{path.name} spells {sorted(spelled)}: read them from schemas/"
