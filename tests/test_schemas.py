@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -31,10 +32,9 @@ def test_clause_ids_name_part_member_and_constraint() -> None:
 
 def test_keyword_clauses_name_the_keyword_they_annotate() -> None:
     for clause in contract().clauses.values():
-        if clause.document in ("request.json", "response.json") and clause.keyword not in (
-            "required",
-            "additionalProperties",
-        ):
+        if clause.keyword.startswith("x-") or clause.keyword in ("required", "additionalProperties"):
+            continue
+        if clause.document in ("request.json", "response.json"):
             assert clause.constraint == clause.keyword, clause.id
             assert clause.value is not None, clause.id
 
@@ -134,3 +134,23 @@ def test_source_spells_no_member_name_pattern_enum_value_or_error_code(path: Pat
     literals = _spec_literals()
     spelled = {s for s in _string_constants(path) if s in literals}
     assert not spelled, f"{path.name} spells {sorted(spelled)}: read them from schemas/"
+
+
+def test_roles_and_resource_types_point_at_real_members_and_enum_values() -> None:
+    the_contract = contract()
+    props = the_contract.documents["response.json"]["properties"]
+    for role in the_contract.documents["response.json"]["x-roles"]:
+        assert the_contract.role(role) in props
+    types = the_contract.documents["behaviour.json"]["x-resource-types"]
+    assert set(types) == set(props[the_contract.role("type")]["enum"])
+    for resource_type in types.values():
+        assert re.search(rf"[(|]{resource_type}[|)]", props[the_contract.role("arn")]["pattern"])
+
+
+def test_expected_answers_name_modelled_errors() -> None:
+    the_contract = contract()
+    request = the_contract.documents["request.json"]
+    assert request["x-invalid-answer"] in the_contract.errors
+    assert set(request["x-valid-answers"]) <= set(the_contract.errors)
+    expect = the_contract.documents["behaviour.json"]["x-clauses"]["unknownIdentifier"]["x-expect-error"]
+    assert expect in the_contract.errors

@@ -19,15 +19,19 @@ class SchemaError(RuntimeError):
     """``schemas/`` is missing or inconsistent."""
 
 
-def schemas_dir() -> Path:
-    """The schemas shipped in the wheel, or the repository's ``schemas/`` in a source checkout."""
-    shipped = Path(str(resources.files("bedrock_conformance"))) / "_data" / "schemas"
+def data_dir(name: str) -> Path:
+    """A top-level folder of the project (schemas, suites, cassettes): shipped in the wheel, or the checkout's."""
+    shipped = Path(str(resources.files("bedrock_conformance"))) / "_data" / name
     if shipped.is_dir():
         return shipped
-    checkout = Path(__file__).resolve().parents[2] / "schemas"
+    checkout = Path(__file__).resolve().parents[2] / name
     if checkout.is_dir():
         return checkout
-    raise SchemaError(f"no schemas found (looked in {shipped} and {checkout})")
+    raise SchemaError(f"no {name}/ found (looked in {shipped} and {checkout})")
+
+
+def schemas_dir() -> Path:
+    return data_dir("schemas")
 
 
 @dataclass(frozen=True)
@@ -139,6 +143,10 @@ class Contract:
         path = self.documents["request.json"]["x-operation"]["path"]
         return path[path.index("{") + 1 : path.index("}")]
 
+    def role(self, role: str) -> str:
+        """The response member that plays ``role`` (arn, id, name, type, models, description)."""
+        return str(self.documents["response.json"]["x-roles"][role])
+
     @property
     def message_member(self) -> str:
         """The one member of every error body."""
@@ -149,6 +157,12 @@ class Contract:
         """The member of a ListInferenceProfiles page that holds the summaries."""
         props = self.documents["operations.json"]["$defs"]["ListInferenceProfilesResponse"]["properties"]
         return next(name for name, sub in props.items() if sub.get("items", {}).get("$ref") == "response.json")
+
+    @property
+    def token_member(self) -> str:
+        """The pagination member of a ListInferenceProfiles page (also its query parameter)."""
+        props = self.documents["operations.json"]["$defs"]["ListInferenceProfilesResponse"]["properties"]
+        return next(name for name in props if name != self.list_member)
 
     def error_for_status(self, status: int) -> ErrorType | None:
         return next((e for e in self.errors.values() if e.status == status), None)

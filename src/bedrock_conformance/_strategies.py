@@ -334,5 +334,5 @@ def deviating_bodies(clause_id: str) -> st.SearchStrategy[dict[str, Any]]:
 
 
 def breakable_response_clauses() -> list[Clause]:
-    """Response clauses with a violation strategy (every response clause but drift)."""
-    return [c for c in response_clauses() if c.keyword != "additionalProperties"]
+    """Response clauses a body can break (not drift, and not the Content-Type header)."""
+    return [c for c in response_clauses() if c.keyword != "additionalProperties" and not c.keyword.startswith("x-")]

@@ -100,6 +100,54 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if overall is Outcome.FAIL else 0
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    import pytest
+
+    from ._engine import Session
+    from ._http import TargetError
+    from ._schemas import data_dir
+    from ._suite import ConformancePlugin, config_from
+    from .report import BaselineError
+    from .targets import TargetOptions, open_target
+
+    config = config_from(args)
+    config.quiet = args.quiet
+    if config.examples < 0:
+        raise UsageError("--examples must be 0 or more")
+    try:
+        plugin = ConformancePlugin(config)
+    except BaselineError as exc:
+        raise UsageError(str(exc)) from exc
+    try:
+        target = open_target(
+            TargetOptions(
+                spec=config.target,
+                region=config.region,
+                aws_profile=config.aws_profile,
+                timeout=config.timeout,
+                insecure=config.insecure,
+                budget=config.budget,
+                rate=config.rate,
+                allow_writes=config.allow_writes,
+                seed=config.seed,
+            )
+        )
+    except TargetError as exc:
+        raise UsageError(str(exc)) from exc
+    plugin.session = Session(target, config, plugin.recorder)
+    plugin._owned = True
+    pytest_args = [str(data_dir("suites")), "-q", "--no-header", "-p", "no:cacheprovider", "-W", "ignore"]
+    if args.junit_xml:
+        pytest_args.append(f"--junit-xml={args.junit_xml}")
+    status = pytest.main(pytest_args + list(args.pytest_args or []), plugins=[plugin])
+    if status == pytest.ExitCode.INTERRUPTED or plugin.interrupted:
+        print("interrupted: the report was written and marked incomplete", file=sys.stderr)
+        return 130
+    if plugin.report is None:
+        raise UsageError(f"the suites did not run (pytest exit {int(status)})")
+    return plugin.exit_code
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="bedrock-conformance", description="Conformance suite for Amazon Bedrock GetInferenceProfile."
@@ -116,6 +164,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--show-sensitive", action="store_true", help="print description values instead of redacting them"
     )
     validate.set_defaults(func=cmd_validate)
+
+    from ._suite import add_options
+
+    run = sub.add_parser("run", help="run the conformance suites against a target and report per clause")
+    add_options(run.add_argument)
+    run.add_argument("--junit-xml", metavar="FILE", help="also write JUnit XML (one test case per clause)")
+    run.add_argument("--quiet", action="store_true", help="no per-clause table on the terminal")
+    run.add_argument("pytest_args", nargs="*", metavar="-- PYTEST_ARGS", help="extra arguments for pytest")
+    run.set_defaults(func=cmd_run)
     return parser
 
 

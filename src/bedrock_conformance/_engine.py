@@ -1,0 +1,144 @@
+"""The conformance engine: a session against a target that sends requests, checks every answer, and records results."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._http import Exchange, TargetError, encode_label
+from ._schemas import contract
+from ._validator import Outcome, worst
+from .checks import Result, check_answer
+from .targets import FORCE_ERROR_HEADER, Target
+
+MAX_PAGES = 20
+
+
+@dataclass
+class RunConfig:
+    """Everything a run was asked for (also what the report echoes)."""
+
+    target: str = "mock"
+    region: str = "us-east-1"
+    seed: int = 0
+    examples: int = 25
+    strict: bool = False
+    allow_writes: bool | None = None
+    profile_ids: list[str] = field(default_factory=list)
+    max_profiles: int = 25
+    report_json: str | None = None
+    report_md: str | None = None
+    baseline: str | None = None
+    show_sensitive: bool = False
+    timeout: float = 10.0
+    insecure: bool = False
+    budget: int | None = None
+    rate: float | None = None
+    aws_profile: str | None = None
+    quiet: bool = False
+
+
+class Recorder:
+    """Collects results and skip reasons from every check, from any thread."""
+
+    def __init__(self) -> None:
+        self.results: list[Result] = []
+        self.skips: dict[str, str] = {}
+        self.exchanges = 0
+        self._lock = threading.Lock()
+
+    def add(self, results: Iterable[Result | None]) -> None:
+        with self._lock:
+            self.results.extend(r for r in results if r is not None)
+
+    def skip(self, clause: str, reason: str) -> None:
+        with self._lock:
+            self.skips.setdefault(clause, reason)
+
+    def of(self, clause: str) -> list[Result]:
+        with self._lock:
+            return [r for r in self.results if r.clause == clause]
+
+
+class Session:
+    """A run against one target: typed helpers over raw requests, each answer checked and recorded."""
+
+    def __init__(self, target: Target, config: RunConfig, recorder: Recorder | None = None):
+        self.target = target
+        self.config = config
+        self.recorder = recorder or Recorder()
+        self.the_contract = contract()
+        request = self.the_contract.documents["request.json"]["x-operation"]
+        self.get_path = request["path"]
+        self.success = int(request["successStatus"])
+        ops = self.the_contract.documents["operations.json"]["$defs"]
+        self.list_path = ops["ListInferenceProfiles"]["x-operation"]["path"]
+        self.create = ops["CreateInferenceProfile"]["x-operation"]
+        self.delete_op = ops["DeleteInferenceProfile"]["x-operation"]
+        self._profiles: list[dict[str, Any]] | None = None
+        self.created: list[str] = []
+
+    # -------------------------------------------------------------------------------------------- sending
+    def send(self, exchange_request: Any, *, listing: bool = False) -> Exchange:
+        exchange = self.target.transport.send(exchange_request)
+        with self.recorder._lock:
+            self.recorder.exchanges += 1
+        self.recorder.add(check_answer(exchange, listing=listing, strict=self.config.strict))
+        return exchange
+
+    def label_path(self, template: str, label: str, *, encoded: str | None = None) -> str:
+        return template.replace(
+            "{" + self.the_contract.path_label + "}", encoded if encoded is not None else encode_label(label)
+        )
+
+    def get(self, identifier: str, *, encoded: str | None = None, headers: dict[str, str] | None = None) -> Exchange:
+        """GetInferenceProfile, with the label encoded as botocore does unless ``encoded`` is given."""
+        path = self.label_path(self.get_path, identifier, encoded=encoded)
+        request = self.target.transport.request("GET", path, headers=headers, label=identifier)
+        return self.send(request)
+
+    def force_error(self, identifier: str, error: str) -> Exchange:
+        return self.get(identifier, headers={FORCE_ERROR_HEADER: error})
+
+    def list_page(self, next_token: str | None = None) -> Exchange:
+        query = {self.the_contract.token_member: next_token} if next_token else None
+        return self.send(self.target.transport.request("GET", self.list_path, query=query), listing=True)
+
+    # -------------------------------------------------------------------------------------------- discovery
+    def profiles(self) -> list[dict[str, Any]]:
+        """Every profile ListInferenceProfiles shows (all pages), plus --profile-id ones, fetched once."""
+        if self._profiles is not None:
+            return self._profiles
+        member = self.the_contract.list_member
+        found: list[dict[str, Any]] = []
+        token: str | None = None
+        for _ in range(MAX_PAGES):
+            exchange = self.list_page(token)
+            if exchange.response is None:
+                raise TargetError(f"cannot reach {self.target.name}: {exchange.error}")
+            if exchange.response.status != self.success:
+                break
+            try:
+                page = exchange.response.json()
+            except ValueError:
+                break
+            items = page.get(member) if isinstance(page, dict) else None
+            found += [i for i in items or [] if isinstance(i, dict)]
+            token = page.get(self.the_contract.token_member) if isinstance(page, dict) else None
+            if not token:
+                break
+        self._profiles = found
+        return found
+
+    def listed_ids(self) -> set[str]:
+        members = (self.the_contract.role("id"), self.the_contract.role("arn"))
+        return {str(p[m]) for p in self.profiles() for m in members if isinstance(p.get(m), str)}
+
+    def close(self) -> None:
+        self.target.close()
+
+
+def worst_outcome(results: Iterable[Result]) -> Outcome:
+    return worst(r.outcome for r in results)

@@ -1,0 +1,421 @@
+"""What the suites in ``suites/`` run, and the pytest plugin that wires them to a target and a report."""
+
+from __future__ import annotations
+
+import random
+import zlib
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import strategies as st
+
+from ._engine import Recorder, RunConfig, Session
+from ._http import Exchange, TargetError
+from ._schemas import Clause, contract
+from ._strategies import identifier_examples, invalid_identifier_examples, invalid_identifiers, valid_identifiers
+from ._validator import Outcome, worst
+from .checks import (
+    Result,
+    behaviour_clause,
+    check_profile_shape,
+    describe,
+    diff_members,
+    expect_accepted,
+    expect_not_found,
+    expect_rejected,
+    same_body,
+)
+from .report import build_report, exit_code, load_baseline, render_terminal, write_reports
+from .targets import TargetOptions, open_target
+
+PLUGIN_NAME = "bedrock-conformance-run"
+MODULE_ORDER = ("test_request", "test_behaviour", "test_errors", "test_response")
+
+
+def draw(strategy: st.SearchStrategy[Any], count: int, run_seed: int, salt: str) -> list[Any]:
+    """``count`` values from ``strategy``, the same ones for the same seed (no shrinking, no database)."""
+    drawn: list[Any] = []
+    if count <= 0:
+        return drawn
+
+    @seed(run_seed * 1_000_003 + zlib.crc32(salt.encode()))
+    @settings(
+        max_examples=count,
+        database=None,
+        deadline=None,
+        derandomize=False,
+        phases=(Phase.explicit, Phase.generate),
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(strategy)
+    def collect(value: Any) -> None:
+        drawn.append(value)
+
+    collect()
+    return drawn
+
+
+def _no_answer(exchange: Exchange, clause_id: str, value: str) -> Result | None:
+    if exchange.response is None:
+        return Result(clause_id, Outcome.FAIL, f"{value[:60]!r}: {describe(exchange)}", exchange)
+    return None
+
+
+# ------------------------------------------------------------------------------------------------ request clauses
+def request_clause_ids() -> list[str]:
+    return [c.id for c in contract().clauses_of("request")]
+
+
+def _valid_examples_for(clause: Clause) -> list[str]:
+    examples = identifier_examples()
+    if clause.keyword == "pattern":
+        return [v for k, v in examples.items() if k.startswith("branch")]
+    if clause.keyword == "maxLength":
+        return [v for v in examples.values() if len(v) >= int(clause.value) - 1]
+    return [v for v in examples.values() if len(v) == int(clause.value)]
+
+
+def run_request_clause(session: Session, clause_id: str) -> None:
+    """Identifiers that break the clause must get 400 ValidationException; ones that keep it must not get a 400."""
+    clause = contract().clause(clause_id)
+    if clause.member != contract().path_label:
+        session.recorder.skip(
+            clause_id, f"{clause.member} is model drift, not on the page: not enforced by the contract"
+        )
+        return
+    # The empty identifier cannot be sent: an empty label is the List operation's path. Its valid side still can.
+    invalid = [v for v in invalid_identifier_examples(clause_id) if v]
+    if clause.keyword == "pattern":
+        invalid += draw(invalid_identifiers(clause_id), session.config.examples, session.config.seed, clause_id)
+    for value in dict.fromkeys(invalid):
+        exchange = session.get(value)
+        session.recorder.add([expect_rejected(exchange, clause_id, value) or _no_answer(exchange, clause_id, value)])
+    valid = _valid_examples_for(clause)
+    if clause.keyword == "pattern":
+        valid += draw(valid_identifiers(), session.config.examples, session.config.seed, clause_id + "/valid")
+    for value in dict.fromkeys(valid):
+        exchange = session.get(value)
+        result = expect_accepted(exchange, clause_id, value, session.success)
+        session.recorder.add([result or _no_answer(exchange, clause_id, value)])
+
+
+# ------------------------------------------------------------------------------------------------ behaviour clauses
+def _body(exchange: Exchange) -> Any:
+    if exchange.response is None or exchange.response.status != 200:
+        return None
+    try:
+        return exchange.response.json()
+    except ValueError:
+        return None
+
+
+def run_listed_profiles(session: Session) -> None:
+    """Each listed profile resolves by id and by ARN to the same body, which equals its List summary."""
+    the_contract = contract()
+    arn_member, id_member = the_contract.role("arn"), the_contract.role("id")
+    profiles = session.profiles()[: session.config.max_profiles]
+    extra = [{id_member: ident} for ident in session.config.profile_ids]
+    by_id_clause, by_arn_clause = behaviour_clause("resolveById"), behaviour_clause("resolveByArn")
+    equals_clause = behaviour_clause("listEqualsGet")
+    if not profiles and not extra:
+        for key in ("resolveById", "resolveByArn", "listEqualsGet", "arnEndsWithId", "arnResourceType"):
+            session.recorder.skip(behaviour_clause(key), "the target lists no profiles (use --profile-id to name some)")
+    for summary in [*profiles, *extra]:
+        ident = summary.get(id_member)
+        if not isinstance(ident, str):
+            continue
+        by_id = session.get(ident)
+        body = _body(by_id)
+        ok = body is not None
+        session.recorder.add(
+            [Result(by_id_clause, Outcome.PASS if ok else Outcome.FAIL, f"{ident!r}: {describe(by_id)}", by_id)]
+        )
+        if body is None:
+            continue
+        session.recorder.add(check_profile_shape(body, by_id))
+        if summary is not extra and arn_member in summary:
+            same = same_body(body, summary)
+            message = "Get body equals the List summary" if same else f"differs in {diff_members(body, summary)}"
+            session.recorder.add([Result(equals_clause, Outcome.PASS if same else Outcome.FAIL, message, by_id)])
+        arn = body.get(arn_member)
+        if isinstance(arn, str):
+            by_arn = session.get(arn)
+            arn_body = _body(by_arn)
+            same = arn_body is not None and same_body(arn_body, body)
+            message = f"{arn!r}: {describe(by_arn)}" + ("" if same or arn_body is None else " with a different body")
+            session.recorder.add([Result(by_arn_clause, Outcome.PASS if same else Outcome.FAIL, message, by_arn)])
+
+
+def run_percent_decoding(session: Session) -> None:
+    """The label is decoded before it is checked: encoded and unencoded ':' mean the same, as do encoded letters."""
+    clause = behaviour_clause("percentDecoded")
+    arn_member, id_member = contract().role("arn"), contract().role("id")
+    profiles = session.profiles()
+    if not profiles:
+        session.recorder.skip(clause, "the target lists no profiles to resolve")
+        return
+    profile = profiles[0]
+    ident, arn = profile.get(id_member), profile.get(arn_member)
+    if not isinstance(ident, str) or not isinstance(arn, str):
+        return
+    reference = _body(session.get(ident))
+    variants = {
+        "every character percent-encoded": "".join(f"%{b:02X}" for b in ident.encode()),
+        "':' left unencoded": ident.replace(":", ":"),
+        "ARN with '/' encoded and ':' unencoded": arn.replace("/", "%2F"),
+    }
+    for how, encoded in variants.items():
+        exchange = session.get(ident if "ARN" not in how else arn, encoded=encoded)
+        body = _body(exchange)
+        ok = body is not None and reference is not None and same_body(body, reference)
+        message = f"{how} ({encoded[:60]}): {describe(exchange)}" + ("" if ok or body is None else ", different body")
+        session.recorder.add([Result(clause, Outcome.PASS if ok else Outcome.FAIL, message, exchange)])
+
+
+def run_unknown_identifiers(session: Session) -> None:
+    """Valid identifiers that name no profile get 404 ResourceNotFoundException."""
+    known = session.listed_ids()
+    bare = valid_identifiers().filter(lambda v: ":" not in v and "/" not in v and v not in known)
+    values = draw(bare, max(3, session.config.examples // 5), session.config.seed, "unknown")
+    for value in dict.fromkeys(values):
+        exchange = session.get(value)
+        session.recorder.add([expect_not_found(exchange, value)])
+
+
+def run_application_lifecycle(session: Session) -> None:
+    """Create an application profile, resolve it, delete it, and see it gone; whatever is created is removed."""
+    clauses = ("arnResourceType", "arnEndsWithId")
+    if not session.target.writes:
+        for key in clauses:
+            session.recorder.skip(behaviour_clause(key), "APPLICATION profiles need --allow-writes")
+        return
+    the_contract = contract()
+    arn_member = the_contract.role("arn")
+    sources = [p.get(arn_member) for p in session.profiles() if isinstance(p.get(arn_member), str)]
+    if not sources:
+        return
+    ops = the_contract.documents["operations.json"]["$defs"]["CreateInferenceProfile"]
+    name_member = the_contract.role("name")
+    source_member = next(k for k in ops["required"] if k != name_member)
+    copy_member = next(iter(ops["properties"][source_member]["properties"]))
+    name = f"bc-{session.config.seed % 100000}-{random.Random(session.config.seed).randrange(10**6)}"
+    body = {name_member: name, source_member: {copy_member: sources[0]}}
+    create = session.target.transport.request(ops["x-operation"]["method"], ops["x-operation"]["path"], body=body)
+    created = session.target.transport.send(create)
+    if created.response is None or created.response.status >= 300:
+        session.recorder.skip(
+            behaviour_clause("arnResourceType"), f"creating an application profile failed: {describe(created)}"
+        )
+        return
+    try:
+        new_arn = created.response.json().get(arn_member)
+    except ValueError:
+        new_arn = None
+    if not isinstance(new_arn, str):
+        return
+    try:
+        fetched = session.get(new_arn)
+        body_got = _body(fetched)
+        if body_got is not None:
+            session.recorder.add(check_profile_shape(body_got, fetched))
+    finally:
+        delete_op = the_contract.documents["operations.json"]["$defs"]["DeleteInferenceProfile"]["x-operation"]
+        session.target.transport.send(
+            session.target.transport.request(delete_op["method"], session.label_path(delete_op["path"], new_arn))
+        )
+    session.recorder.add([expect_not_found(session.get(new_arn), new_arn)])
+
+
+# ------------------------------------------------------------------------------------------------ error clauses
+def run_forced_errors(session: Session) -> None:
+    """Each modelled error, forced where the target allows it, carries its status, type and message."""
+    if not session.target.can_force_errors:
+        for error in contract().errors.values():
+            session.recorder.skip(error.clause, "not seen in this run, and the target cannot be made to answer it")
+        return
+    profiles = session.profiles()
+    ident = profiles[0].get(contract().role("id")) if profiles else next(iter(identifier_examples().values()))
+    for name in contract().errors:
+        session.force_error(str(ident), name)
+
+
+# ------------------------------------------------------------------------------------------------ verdicts
+def verdict(session: Session, clause_id: str, baseline: dict[str, str]) -> None:
+    """Turn the clause's recorded results into a pytest outcome."""
+    results = session.recorder.of(clause_id)
+    outcome = worst(r.outcome for r in results)
+    if not results:
+        pytest.skip(session.recorder.skips.get(clause_id, "no check of this clause ran against this target"))
+    if outcome is Outcome.FAIL:
+        failures = [r for r in results if r.outcome is Outcome.FAIL]
+        lines = [f"{clause_id}: {contract().clause(clause_id).spec}"]
+        for result in failures[:3]:
+            lines.append(f"  {result.message}")
+            if result.exchange is not None:
+                lines.append(f"    reproduce: {result.exchange.curl()}")
+        if clause_id in baseline:
+            pytest.xfail(f"known failure: {baseline[clause_id]}")
+        pytest.fail("\n".join(lines), pytrace=False)
+
+
+class ConformancePlugin:
+    """Provides the ``conformance`` session fixture, orders the suites, and writes the report at the end."""
+
+    def __init__(self, config: RunConfig, session: Session | None = None):
+        self.config = config
+        self.session = session
+        self.recorder = session.recorder if session else Recorder()
+        self.baseline = load_baseline(config.baseline) if config.baseline else {}
+        self.started = datetime.now(timezone.utc)
+        self.report: dict[str, Any] | None = None
+        self.interrupted = False
+        self._owned = session is None
+
+    def _open(self) -> Session:
+        if self.session is None:
+            target = open_target(
+                TargetOptions(
+                    spec=self.config.target,
+                    region=self.config.region,
+                    aws_profile=self.config.aws_profile,
+                    timeout=self.config.timeout,
+                    insecure=self.config.insecure,
+                    budget=self.config.budget,
+                    rate=self.config.rate,
+                    allow_writes=self.config.allow_writes,
+                    seed=self.config.seed,
+                )
+            )
+            self.session = Session(target, self.config, self.recorder)
+        return self.session
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        def rank(item: pytest.Item) -> int:
+            name = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""  # type: ignore[attr-defined]
+            return MODULE_ORDER.index(name) if name in MODULE_ORDER else len(MODULE_ORDER)
+
+        items.sort(key=rank)
+
+    def pytest_keyboard_interrupt(self) -> None:
+        self.interrupted = True
+
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        target_name = self.session.target.name if self.session else self.config.target
+        self.report = build_report(
+            self.recorder,
+            self.config,
+            target_name,
+            complete=not self.interrupted and exitstatus != 2,
+            baseline=self.baseline,
+            started=self.started,
+        )
+        write_reports(self.report, self.config.report_json, self.config.report_md)
+        if self._owned and self.session is not None:
+            self.session.close()
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self.report is not None and not self.config.quiet:
+            terminalreporter.write_line("")
+            for line in render_terminal(self.report).splitlines():
+                terminalreporter.write_line(line)
+
+    @property
+    def exit_code(self) -> int:
+        return exit_code(self.report) if self.report is not None else 2
+
+
+OPTIONS: dict[str, dict[str, Any]] = {
+    "target": {"default": "mock", "help": "mock (default), http(s)://HOST:PORT, aws[:REGION], moto"},
+    "region": {"default": "us-east-1"},
+    "seed": {"type": int, "default": None, "help": "reproduce a run's requests"},
+    "examples": {"type": int, "default": 25, "help": "generated cases per clause"},
+    "strict": {"action": "store_true", "help": "count AWS's recorded deviations as failures"},
+    "allow-writes": {"action": "store_true", "default": None, "help": "create and delete application profiles"},
+    "profile-id": {"action": "append", "default": [], "help": "also check this profile (repeatable)"},
+    "max-profiles": {"type": int, "default": 25, "help": "how many listed profiles to resolve"},
+    "report-json": {"default": None, "metavar": "FILE"},
+    "report-md": {"default": None, "metavar": "FILE"},
+    "baseline": {"default": None, "metavar": "FILE", "help": "known failures that do not fail the run"},
+    "timeout": {"type": float, "default": 10.0, "help": "read timeout in seconds"},
+    "insecure": {"action": "store_true", "help": "accept an untrusted TLS certificate"},
+    "budget": {"type": int, "default": None, "help": "at most this many requests (aws: 200)"},
+    "rate-limit": {"type": float, "default": None, "dest": "rate", "help": "requests per second (aws: 5)"},
+    "aws-profile": {"default": None, "help": "credentials from this AWS profile"},
+}
+
+
+def add_options(add: Any, prefix: str = "") -> None:
+    """Declare the run options on argparse (``prefix=''``) or on pytest (``prefix='bc-'``)."""
+    for name, spec in OPTIONS.items():
+        kwargs = dict(spec)
+        kwargs["dest"] = "bc_" + kwargs.pop("dest", name.replace("-", "_"))
+        add(f"--{prefix}{name}", **kwargs)
+
+
+def config_from(values: Any) -> RunConfig:
+    get = lambda name: getattr(values, "bc_" + name)  # noqa: E731
+    run_seed = get("seed")
+    return RunConfig(
+        target=get("target"),
+        region=get("region"),
+        seed=run_seed if run_seed is not None else random.randrange(2**32),
+        examples=get("examples"),
+        strict=get("strict"),
+        allow_writes=get("allow_writes"),
+        profile_ids=list(get("profile_id") or []),
+        max_profiles=get("max_profiles"),
+        report_json=get("report_json"),
+        report_md=get("report_md"),
+        baseline=get("baseline"),
+        timeout=get("timeout"),
+        insecure=get("insecure"),
+        budget=get("budget"),
+        rate=get("rate"),
+        aws_profile=get("aws_profile"),
+    )
+
+
+def _plugin(config: pytest.Config) -> ConformancePlugin:
+    plugin = next((p for p in config.pluginmanager.get_plugins() if isinstance(p, ConformancePlugin)), None)
+    assert plugin is not None, "the bedrock-conformance plugin is not registered"
+    return plugin
+
+
+# Fixtures and hooks for suites/conftest.py, so that ``pytest suites`` works without the CLI too.
+@pytest.fixture(scope="session")
+def conformance(request: pytest.FixtureRequest) -> Session:
+    """The run's session against its target, opened once."""
+    try:
+        return _plugin(request.config)._open()
+    except TargetError as exc:
+        pytest.exit(str(exc), returncode=2)
+
+
+@pytest.fixture(scope="session")
+def conformance_baseline(request: pytest.FixtureRequest) -> dict[str, str]:
+    """Known failures (clause -> reason) from --baseline."""
+    return _plugin(request.config).baseline
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("bedrock-conformance")
+    add_options(group.addoption, prefix="bc-")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not any(isinstance(p, ConformancePlugin) for p in config.pluginmanager.get_plugins()):
+        config.pluginmanager.register(ConformancePlugin(config_from(config.option)), PLUGIN_NAME)
+
+
+def behaviour_clause_ids() -> list[str]:
+    return [c.id for c in contract().clauses_of("behaviour")]
+
+
+def error_clause_ids() -> list[str]:
+    return [c.id for c in contract().clauses_of("error")]
+
+
+def response_clause_ids() -> list[str]:
+    return [c.id for c in contract().clauses.values() if c.document == "response.json"]

@@ -1,0 +1,219 @@
+"""Clause checks: plain functions from exchanges to results. They know nothing of pytest, the CLI or cassettes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ._http import Exchange
+from ._schemas import contract
+from ._validator import (
+    Finding,
+    Outcome,
+    error_type,
+    is_datetime,
+    validate_error,
+    validate_list_page,
+    validate_response,
+)
+
+
+@dataclass
+class Result:
+    """The outcome of one check of one clause, with what it was judged on."""
+
+    clause: str
+    outcome: Outcome
+    message: str
+    exchange: Exchange | None = None
+    finding: Finding | None = None
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def _results(findings: Iterable[Finding], exchange: Exchange | None) -> list[Result]:
+    return [Result(f.clause, f.outcome, f"{f.pointer or '/'}: {f.message}", exchange, f) for f in findings]
+
+
+def _json_or_none(exchange: Exchange) -> Any:
+    assert exchange.response is not None
+    try:
+        return json.loads(exchange.response.body)
+    except ValueError:
+        return None
+
+
+def answer_type(exchange: Exchange) -> str | None:
+    """The error type of an answer, as a client would read it."""
+    assert exchange.response is not None
+    body = _json_or_none(exchange)
+    return error_type(exchange.response.headers, body if isinstance(body, dict) else None)
+
+
+def describe(exchange: Exchange) -> str:
+    """'HTTP 400 ValidationException' or the transport error."""
+    if exchange.response is None:
+        return f"no answer ({exchange.error})"
+    kind = answer_type(exchange) if exchange.response.status >= 300 else None
+    return f"HTTP {exchange.response.status}" + (f" {kind}" if kind else "")
+
+
+def check_content_type(exchange: Exchange) -> Result:
+    the_contract = contract()
+    schema = the_contract.documents["response.json"]
+    clause = schema["x-clauses"]["x-content-type"]["id"]
+    assert exchange.response is not None
+    got = exchange.response.header("Content-Type")
+    media = (got or "").split(";", 1)[0].strip().lower()
+    ok = media == schema["x-content-type"]
+    message = f"Content-Type {got!r}" if ok else f"Content-Type is {got!r}, not {schema['x-content-type']}"
+    return Result(clause, Outcome.PASS if ok else Outcome.FAIL, message, exchange)
+
+
+def check_answer(exchange: Exchange, *, listing: bool = False, strict: bool = False) -> list[Result]:
+    """Response clauses for a 200, error clauses for an error; nothing for a transport failure."""
+    response = exchange.response
+    if response is None:
+        return []
+    if 200 <= response.status < 300:
+        validate = validate_list_page if listing else validate_response
+        return [check_content_type(exchange), *_results(validate(response.body, strict=strict), exchange)]
+    if response.status >= 400:
+        return _results(validate_error(response.status, response.headers, response.body), exchange)
+    return []
+
+
+def _request_spec() -> Mapping[str, Any]:
+    return contract().documents["request.json"]
+
+
+def expect_rejected(exchange: Exchange, clause: str, value: str) -> Result | None:
+    """An identifier that breaks ``clause`` must get 400 ValidationException."""
+    if exchange.response is None:
+        return None
+    expected = _request_spec()["x-invalid-answer"]
+    status = contract().errors[expected].status
+    got = describe(exchange)
+    if exchange.response.status == status and answer_type(exchange) == expected:
+        return Result(clause, Outcome.PASS, f"{_short(value)} rejected: {got}", exchange)
+    if exchange.response.status == 429 or (exchange.response.status >= 500 and answer_type(exchange)):
+        # Throttled or a typed server fault: the error clauses judge it; this identifier proves nothing either way.
+        return None
+    return Result(
+        clause,
+        Outcome.FAIL,
+        f"{_short(value)} breaks {clause} but was answered {got}, not HTTP {status} {expected}",
+        exchange,
+        context={"identifier": value},
+    )
+
+
+def expect_accepted(exchange: Exchange, clause: str, value: str, success: int) -> Result | None:
+    """An identifier the page allows must never get a 400: 200, 403 or 404 are acceptable answers."""
+    if exchange.response is None:
+        return None
+    errors = contract().errors
+    ok_statuses = {success} | {errors[name].status for name in _request_spec()["x-valid-answers"]}
+    status = exchange.response.status
+    if status in ok_statuses:
+        return Result(clause, Outcome.PASS, f"{_short(value)} accepted: {describe(exchange)}", exchange)
+    if status >= 500 or status == 429:
+        return None
+    return Result(
+        clause,
+        Outcome.FAIL,
+        f"{_short(value)} keeps every request clause but was answered {describe(exchange)}",
+        exchange,
+        context={"identifier": value},
+    )
+
+
+def _short(value: str) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 80 else f"{text[:60]}…{text[-12:]} ({len(value)} characters)"
+
+
+def _behaviour(key: str) -> Mapping[str, Any]:
+    return contract().documents["behaviour.json"]["x-clauses"][key]
+
+
+def behaviour_clause(key: str) -> str:
+    return str(_behaviour(key)["id"])
+
+
+def expect_not_found(exchange: Exchange, value: str) -> Result | None:
+    """A valid identifier that names no profile gets 404 ResourceNotFoundException."""
+    meta = _behaviour("unknownIdentifier")
+    if exchange.response is None or exchange.response.status in (429, 500):
+        return None
+    expected = meta["x-expect-error"]
+    status = contract().errors[expected].status
+    ok = exchange.response.status == status and answer_type(exchange) == expected
+    message = f"{_short(value)} names no profile: {describe(exchange)}"
+    if not ok:
+        message += f", not HTTP {status} {expected}"
+    return Result(meta["id"], Outcome.PASS if ok else Outcome.FAIL, message, exchange, context={"identifier": value})
+
+
+def _normalise(body: Any) -> Any:
+    """Compare timestamps as instants, not as renderings."""
+    if isinstance(body, dict):
+        return {k: _normalise(v) for k, v in body.items()}
+    if isinstance(body, list):
+        return [_normalise(v) for v in body]
+    if isinstance(body, str) and is_datetime(body):
+        return datetime.fromisoformat(body.replace("Z", "+00:00").replace("z", "+00:00")).timestamp()
+    return body
+
+
+def same_body(a: Any, b: Any) -> bool:
+    return bool(_normalise(a) == _normalise(b))
+
+
+def diff_members(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[str]:
+    na, nb = _normalise(a), _normalise(b)
+    return sorted(k for k in set(na) | set(nb) if na.get(k) != nb.get(k))
+
+
+def _arn_parts(arn: str) -> tuple[str, str] | None:
+    """(resource type, resource id) of an ARN, or None."""
+    resource = arn.split(":", 5)[-1] if arn.count(":") >= 5 else ""
+    if "/" not in resource:
+        return None
+    kind, _, rest = resource.partition("/")
+    return kind, rest
+
+
+def check_profile_shape(body: Mapping[str, Any], exchange: Exchange | None) -> list[Result]:
+    """The ARN ends in '/<id>', and its resource type matches ``type``."""
+    the_contract = contract()
+    arn_member, id_member, type_member = (the_contract.role(r) for r in ("arn", "id", "type"))
+    arn, ident, kind = body.get(arn_member), body.get(id_member), body.get(type_member)
+    out: list[Result] = []
+    if not isinstance(arn, str) or not isinstance(ident, str):
+        return out
+    ends = arn.endswith("/" + ident)
+    out.append(
+        Result(
+            behaviour_clause("arnEndsWithId"),
+            Outcome.PASS if ends else Outcome.FAIL,
+            f"{arn_member} {arn!r} {'ends' if ends else 'does not end'} with '/{ident}'",
+            exchange,
+        )
+    )
+    parts = _arn_parts(arn)
+    types = the_contract.documents["behaviour.json"]["x-resource-types"]
+    if isinstance(kind, str) and kind in types and parts is not None:
+        ok = parts[0] == types[kind]
+        out.append(
+            Result(
+                behaviour_clause("arnResourceType"),
+                Outcome.PASS if ok else Outcome.FAIL,
+                f"{type_member} {kind} with ARN resource type {parts[0]!r}"
+                + ("" if ok else f", expected {types[kind]!r}"),
+                exchange,
+            )
+        )
+    return out

@@ -1,0 +1,138 @@
+"""Typed rest-json error answers, worded the way AWS words them. Types, statuses and texts come from errors.json."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .._schemas import contract
+from .._validator import REDACTED, Finding, Outcome
+
+
+class MockError(Exception):
+    """An error answer: raised anywhere in the mock, rendered once by the HTTP layer."""
+
+    def __init__(self, error: str, message: str, *, close: bool = False, linger: bool = False) -> None:
+        super().__init__(f"{error}: {message}")
+        self.error = error
+        self.message = message
+        # The connection cannot be reused when the request was not read to its end.
+        self.close = close or linger
+        # Unread input is still on its way: read it before closing, so the client sees this answer, not a reset.
+        self.linger = linger
+
+    @property
+    def status(self) -> int:
+        return statuses()[self.error]
+
+    def header(self) -> str:
+        """The x-amzn-ErrorType value: ``<Type>:<namespace>``, as AWS sends it."""
+        return f"{self.error}:{_errors_doc()['x-type-namespace']}"
+
+    def body(self) -> bytes:
+        return json.dumps({"message": self.message}, ensure_ascii=False).encode("utf-8")
+
+
+def _errors_doc() -> dict[str, Any]:
+    return contract().documents["errors.json"]
+
+
+@functools.lru_cache(maxsize=1)
+def statuses() -> dict[str, int]:
+    """Every error type the mock can answer with, modelled or not, and its HTTP status."""
+    out = {name: error.status for name, error in contract().errors.items()}
+    for name, entry in _errors_doc()["x-service-errors"].items():
+        if isinstance(entry, dict):
+            out[name] = entry["x-http-status"]
+    return out
+
+
+def type_header() -> str:
+    return str(_errors_doc()["x-type-header"])
+
+
+def default_message(error: str) -> str:
+    return str(_errors_doc()["$defs"][error]["x-default-message"])
+
+
+def situation(name: str) -> Mapping[str, Any]:
+    """The x-mock-answers entry for a situation (which error, which words, which limit)."""
+    entry: Mapping[str, Any] = _errors_doc()["x-mock-answers"][name]
+    return entry
+
+
+def limit(name: str) -> int:
+    return int(situation(name)["limit"])
+
+
+def answer(which: str, /, *, close: bool = False, linger: bool = False, **fields: Any) -> MockError:
+    """The error the mock answers in situation ``which``, its message filled in with ``fields``."""
+    entry = situation(which)
+    template = entry.get("message")
+    message = default_message(entry["error"]) if template is None else template.format(**fields)
+    return MockError(entry["error"], message, close=close, linger=linger)
+
+
+def modelled(error: str) -> MockError:
+    """A modelled error with its default message (forced by a header or injected as a fault)."""
+    return MockError(error, default_message(error))
+
+
+def _member(pointer: str, names: Mapping[str, str]) -> str:
+    """AWS names a member by its dotted path, list items as ``<n>.member`` counted from 1."""
+    words = _errors_doc()["x-validation-message"]
+    tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+    if not tokens:
+        return ""
+    parts = [names.get(tokens[0], tokens[0])]
+    for token in tokens[1:]:
+        parts.append(words["listMember"].format(index=int(token) + 1) if token.isdigit() else token)
+    return ".".join(parts)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, (int, float)):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _detail(finding: Finding, names: Mapping[str, str]) -> str:
+    words = _errors_doc()["x-validation-message"]
+    bound = finding.limit
+    if finding.keyword == "enum":
+        bound = words["enumSeparator"].join(str(v) for v in finding.limit)
+    constraint = words["constraints"][finding.keyword].format(limit=bound)
+    member = _member(finding.pointer, names)
+    if finding.keyword == "required":
+        return str(words["detailNull"].format(member=member, constraint=constraint))
+    if finding.value == REDACTED:
+        # @sensitive members are named but never echoed.
+        return str(words["detailSensitive"].format(member=member, constraint=constraint))
+    return str(words["detail"].format(value=_shown(finding.value), member=member, constraint=constraint))
+
+
+def rejection(findings: Iterable[Finding], *, names: Mapping[str, str] | None = None) -> MockError | None:
+    """The answer to a request whose findings include failures, or None when it keeps every constraint.
+
+    Findings point at request members (``/maxResults``); ``names`` renames wire names to model names.
+    A member of the wrong JSON type does not deserialise (SerializationException); anything else is a
+    ValidationException listing every broken constraint, as AWS lists them.
+    """
+    names = names or {}
+    failed = [f for f in findings if f.outcome is Outcome.FAIL]
+    if not failed:
+        return None
+    for finding in failed:
+        if finding.keyword == "type":
+            return answer("wrongType", expected=finding.limit, member=_member(finding.pointer, names))
+    words = _errors_doc()["x-validation-message"]
+    details = words["separator"].join(_detail(f, names) for f in failed)
+    summary = words["one"] if len(failed) == 1 else words["many"]
+    entry = situation("invalidInput")
+    return MockError(entry["error"], summary.format(count=len(failed), details=details))

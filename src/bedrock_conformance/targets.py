@@ -1,0 +1,127 @@
+"""Targets: where the suite sends its requests (the embedded mock, any URL, real AWS, moto)."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from botocore.credentials import Credentials
+
+from ._http import TargetError, Transport, TransportOptions
+
+# Dummy credentials for endpoints that only check that a request is signed.
+DUMMY = Credentials("AKIDBEDROCKCONFORMANCE", "bedrock-conformance-dummy-secret")
+FORCE_ERROR_HEADER = "x-bedrock-conformance-force-error"
+
+
+@dataclass
+class TargetOptions:
+    spec: str = "mock"
+    region: str = "us-east-1"
+    aws_profile: str | None = None
+    timeout: float = 10.0
+    insecure: bool = False
+    budget: int | None = None
+    rate: float | None = None
+    allow_writes: bool | None = None
+    seed: int = 0
+
+
+@dataclass
+class Target:
+    """An opened target: its transport, and what it allows."""
+
+    name: str
+    kind: str
+    transport: Transport
+    can_force_errors: bool = False
+    writes: bool = False
+    closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def close(self) -> None:
+        self.transport.close()
+        for close in reversed(self.closers):
+            close()
+
+
+def _aws_credentials(profile: str | None) -> Credentials:
+    import boto3
+    from botocore.exceptions import BotoCoreError
+
+    try:
+        session = boto3.Session(profile_name=profile) if profile else boto3.Session()
+        found = session.get_credentials()
+    except BotoCoreError as exc:
+        raise TargetError(f"cannot load AWS credentials: {exc}") from exc
+    if found is None:
+        raise TargetError("no AWS credentials found (set AWS_PROFILE, --aws-profile, or the AWS_* variables)")
+    frozen = found.get_frozen_credentials()
+    return Credentials(frozen.access_key, frozen.secret_key, frozen.token)
+
+
+def _check_reachable(url: str, timeout: float) -> None:
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname or "", port), timeout=min(timeout, 5.0)):
+            pass
+    except ConnectionRefusedError:
+        raise TargetError(f"cannot reach {url}: connection refused") from None
+    except socket.gaierror as exc:
+        raise TargetError(f"cannot reach {url}: cannot resolve host ({exc.strerror})") from None
+    except OSError as exc:
+        raise TargetError(f"cannot reach {url}: {exc.strerror or 'timed out'}") from None
+
+
+def open_target(options: TargetOptions) -> Target:
+    """Start or connect to the target named by ``options.spec``."""
+    spec = options.spec
+    transport_options = TransportOptions(
+        timeout=options.timeout, insecure=options.insecure, budget=options.budget, rate=options.rate
+    )
+    if spec == "mock":
+        from .mock import MockServer
+
+        mock = MockServer(region=options.region, seed=options.seed)
+        mock.__enter__()
+        transport = Transport(mock.url, options.region, DUMMY, transport_options)
+        writes = True if options.allow_writes is None else options.allow_writes
+        return Target(f"mock ({mock.url})", "mock", transport, True, writes, [lambda: mock.__exit__(None, None, None)])
+    if spec.startswith(("http://", "https://")):
+        _check_reachable(spec, options.timeout)
+        creds = _aws_credentials(options.aws_profile) if options.aws_profile else DUMMY
+        transport = Transport(spec, options.region, creds, transport_options)
+        return Target(spec, "http", transport, False, bool(options.allow_writes))
+    if spec == "aws" or spec.startswith("aws:"):
+        if os.environ.get("CI"):
+            raise TargetError("refusing to call real AWS from CI: replay its cassettes instead")
+        region = spec.partition(":")[2] or options.region
+        creds = _aws_credentials(options.aws_profile)
+        transport_options.budget = options.budget if options.budget is not None else 200
+        transport_options.rate = options.rate if options.rate is not None else 5.0
+        transport_options.retries_on_throttle = 3
+        transport_options.read_only = not options.allow_writes
+        transport = Transport(f"https://bedrock.{region}.amazonaws.com", region, creds, transport_options)
+        return Target(f"aws ({region})", "aws", transport, False, bool(options.allow_writes))
+    if spec == "moto":
+        return _open_moto(options, transport_options)
+    raise TargetError(f"unknown target {spec!r}: use mock, http(s)://HOST:PORT, aws[:REGION], moto or replay:DIR")
+
+
+def _open_moto(options: TargetOptions, transport_options: TransportOptions) -> Target:
+    try:
+        from moto.server import ThreadedMotoServer
+    except ImportError:
+        raise TargetError("the moto target needs moto[server]: pip install 'moto[server]'") from None
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    url = f"http://127.0.0.1:{port}"
+    transport = Transport(url, options.region, DUMMY, transport_options)
+    writes = True if options.allow_writes is None else options.allow_writes
+    return Target(f"moto ({url})", "moto", transport, False, writes, [server.stop])
