@@ -173,6 +173,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="no per-clause table on the terminal")
     run.add_argument("pytest_args", nargs="*", metavar="-- PYTEST_ARGS", help="extra arguments for pytest")
     run.set_defaults(func=cmd_run)
+
+    from .mock import _cli as mock_cli
+
+    mock = sub.add_parser("mock", help="serve the reference mock until SIGINT/SIGTERM (prints its URL first)")
+    mock_cli.add_arguments(mock)
+    mock.set_defaults(func=mock_cli.run)
     return parser
 
 

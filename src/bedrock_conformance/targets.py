@@ -11,10 +11,12 @@ from urllib.parse import urlsplit
 from botocore.credentials import Credentials
 
 from ._http import TargetError, Transport, TransportOptions
+from .mock import FORCE_ERROR_HEADER
+
+__all__ = ["DUMMY", "FORCE_ERROR_HEADER", "Target", "TargetOptions", "open_target"]
 
 # Dummy credentials for endpoints that only check that a request is signed.
 DUMMY = Credentials("AKIDBEDROCKCONFORMANCE", "bedrock-conformance-dummy-secret")
-FORCE_ERROR_HEADER = "x-bedrock-conformance-force-error"
 
 
 @dataclass
