@@ -10,6 +10,7 @@ from typing import Any
 from ._http import Exchange, TargetError, encode_label
 from ._schemas import contract
 from ._validator import Outcome, worst
+from .cassettes import CHECK_HEADER, ReplayTransport
 from .checks import Result, check_answer
 from .targets import FORCE_ERROR_HEADER, Target
 
@@ -38,6 +39,10 @@ class RunConfig:
     rate: float | None = None
     aws_profile: str | None = None
     quiet: bool = False
+    seed_given: bool = False
+    record: str | None = None
+    record_mode: str = "all"
+    scrub_account: bool = False
 
 
 class Recorder:
@@ -78,7 +83,8 @@ class Session:
         self.create = ops["CreateInferenceProfile"]["x-operation"]
         self.delete_op = ops["DeleteInferenceProfile"]["x-operation"]
         self._profiles: list[dict[str, Any]] | None = None
-        self.created: list[str] = []
+        transport = target.transport
+        self.replay: ReplayTransport | None = transport if isinstance(transport, ReplayTransport) else None
 
     # -------------------------------------------------------------------------------------------- sending
     def send(self, exchange_request: Any, *, listing: bool = False) -> Exchange:
@@ -93,10 +99,21 @@ class Session:
             "{" + self.the_contract.path_label + "}", encoded if encoded is not None else encode_label(label)
         )
 
-    def get(self, identifier: str, *, encoded: str | None = None, headers: dict[str, str] | None = None) -> Exchange:
-        """GetInferenceProfile, with the label encoded as botocore does unless ``encoded`` is given."""
+    def get(
+        self,
+        identifier: str,
+        *,
+        encoded: str | None = None,
+        headers: dict[str, str] | None = None,
+        check: str | None = None,
+    ) -> Exchange:
+        """GetInferenceProfile, with the label encoded as botocore does unless ``encoded`` is given.
+
+        ``check`` names the clause the request serves; it travels as a header so that a recording can be re-judged.
+        """
         path = self.label_path(self.get_path, identifier, encoded=encoded)
-        request = self.target.transport.request("GET", path, headers=headers, label=identifier)
+        all_headers = {**(headers or {}), **({CHECK_HEADER: check} if check else {})}
+        request = self.target.transport.request("GET", path, headers=all_headers, label=identifier)
         return self.send(request)
 
     def force_error(self, identifier: str, error: str) -> Exchange:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 import zlib
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,11 +16,19 @@ from hypothesis import strategies as st
 from ._engine import Recorder, RunConfig, Session
 from ._http import Exchange, TargetError
 from ._schemas import Clause, contract
-from ._strategies import identifier_examples, invalid_identifier_examples, invalid_identifiers, valid_identifiers
-from ._validator import Outcome, worst
+from ._strategies import (
+    entangled,
+    identifier_examples,
+    invalid_identifier_examples,
+    invalid_identifiers,
+    valid_identifiers,
+)
+from ._validator import Outcome, failing, validate_identifier, worst
+from .cassettes import RECORD_MODES, CassetteError, Recording, network_blocked, open_replay, recording_metadata
 from .checks import (
     Result,
     behaviour_clause,
+    check_answer,
     check_profile_shape,
     describe,
     diff_members,
@@ -28,7 +38,7 @@ from .checks import (
     same_body,
 )
 from .report import build_report, exit_code, load_baseline, render_terminal, write_reports
-from .targets import TargetOptions, open_target
+from .targets import Target, TargetOptions, open_target
 
 PLUGIN_NAME = "bedrock-conformance-run"
 MODULE_ORDER = ("test_request", "test_behaviour", "test_errors", "test_response")
@@ -85,20 +95,48 @@ def run_request_clause(session: Session, clause_id: str) -> None:
             clause_id, f"{clause.member} is model drift, not on the page: not enforced by the contract"
         )
         return
+    if session.replay is not None:
+        _rejudge_recorded_identifiers(session, clause_id)
+        return
     # The empty identifier cannot be sent: an empty label is the List operation's path. Its valid side still can.
     invalid = [v for v in invalid_identifier_examples(clause_id) if v]
     if clause.keyword == "pattern":
         invalid += draw(invalid_identifiers(clause_id), session.config.examples, session.config.seed, clause_id)
     for value in dict.fromkeys(invalid):
-        exchange = session.get(value)
+        exchange = session.get(value, check=clause_id)
         session.recorder.add([expect_rejected(exchange, clause_id, value) or _no_answer(exchange, clause_id, value)])
     valid = _valid_examples_for(clause)
     if clause.keyword == "pattern":
         valid += draw(valid_identifiers(), session.config.examples, session.config.seed, clause_id + "/valid")
     for value in dict.fromkeys(valid):
-        exchange = session.get(value)
+        exchange = session.get(value, check=clause_id)
         result = expect_accepted(exchange, clause_id, value, session.success)
         session.recorder.add([result or _no_answer(exchange, clause_id, value)])
+
+
+def _rejudge_recorded_identifiers(session: Session, clause_id: str) -> None:
+    """Offline: judge every recorded identifier against today's schemas, with the answer it got then."""
+    assert session.replay is not None
+    recorded = [i for i in session.replay.interactions if i.check in set(request_clause_ids())]
+    allowed = {clause_id} | entangled(clause_id)
+    judged = 0
+    for interaction in recorded:
+        exchange, value = interaction.exchange, interaction.exchange.request.label
+        if value is None:
+            continue
+        broken = failing(validate_identifier(value))
+        if clause_id in broken and broken <= allowed:
+            result = expect_rejected(exchange, clause_id, value)
+        elif not broken and interaction.check == clause_id:
+            result = expect_accepted(exchange, clause_id, value, session.success)
+        else:
+            continue
+        judged += 1
+        if interaction.check == clause_id:
+            session.recorder.add(check_answer(exchange, strict=session.config.strict))
+        session.recorder.add([result or _no_answer(exchange, clause_id, value)])
+    if not judged:
+        session.recorder.skip(clause_id, "the cassettes hold no request that exercises this clause")
 
 
 # ------------------------------------------------------------------------------------------------ behaviour clauses
@@ -176,11 +214,21 @@ def run_percent_decoding(session: Session) -> None:
 
 def run_unknown_identifiers(session: Session) -> None:
     """Valid identifiers that name no profile get 404 ResourceNotFoundException."""
+    clause = behaviour_clause("unknownIdentifier")
+    if session.replay is not None:
+        recorded = session.replay.tagged(clause)
+        for interaction in recorded:
+            exchange = interaction.exchange
+            session.recorder.add(check_answer(exchange, strict=session.config.strict))
+            session.recorder.add([expect_not_found(exchange, exchange.request.label or "")])
+        if not recorded:
+            session.recorder.skip(clause, "the cassettes hold no request for an unknown identifier")
+        return
     known = session.listed_ids()
     bare = valid_identifiers().filter(lambda v: ":" not in v and "/" not in v and v not in known)
     values = draw(bare, max(3, session.config.examples // 5), session.config.seed, "unknown")
     for value in dict.fromkeys(values):
-        exchange = session.get(value)
+        exchange = session.get(value, check=clause)
         session.recorder.add([expect_not_found(exchange, value)])
 
 
@@ -260,8 +308,49 @@ def verdict(session: Session, clause_id: str, baseline: dict[str, str]) -> None:
         pytest.fail("\n".join(lines), pytrace=False)
 
 
+def open_session(config: RunConfig, recorder: Recorder | None = None) -> Session:
+    """Open the configured target (``replay:DIR`` included) as a session; TargetError/CassetteError if it can't."""
+    if config.target.startswith("replay:"):
+        transport, meta = open_replay(Path(config.target.partition(":")[2]))
+        if not config.seed_given:
+            config.seed = int(meta.get("seed", config.seed))
+        config.examples = int(meta.get("examples", config.examples))
+        config.region = str(meta.get("region", config.region))
+        blocker = contextlib.ExitStack()
+        blocker.enter_context(network_blocked())
+        target = Target(
+            f"replay of {meta.get('target', '?')} ({config.target.partition(':')[2]})",
+            "replay",
+            transport,
+            bool(meta.get("can_force_errors")),
+            bool(meta.get("writes")),
+            [blocker.close],
+        )
+        return Session(target, config, recorder)
+    target = open_target(
+        TargetOptions(
+            spec=config.target,
+            region=config.region,
+            aws_profile=config.aws_profile,
+            timeout=config.timeout,
+            insecure=config.insecure,
+            budget=config.budget,
+            rate=config.rate,
+            allow_writes=config.allow_writes,
+            seed=config.seed,
+        )
+    )
+    return Session(target, config, recorder)
+
+
+def _group(item: pytest.Item) -> str:
+    module = getattr(item, "module", None)
+    name = module.__name__.rsplit(".", 1)[-1] if module is not None else "other"
+    return name.removeprefix("test_")
+
+
 class ConformancePlugin:
-    """Provides the ``conformance`` session fixture, orders the suites, and writes the report at the end."""
+    """Orders the suites, records or replays cassettes per suite, stops cleanly on a fatal error, writes the report."""
 
     def __init__(self, config: RunConfig, session: Session | None = None):
         self.config = config
@@ -271,48 +360,96 @@ class ConformancePlugin:
         self.started = datetime.now(timezone.utc)
         self.report: dict[str, Any] | None = None
         self.interrupted = False
-        self._owned = session is None
+        self.fatal: str | None = None
+        self.recording: Recording | None = None
 
     def _open(self) -> Session:
         if self.session is None:
-            target = open_target(
-                TargetOptions(
-                    spec=self.config.target,
-                    region=self.config.region,
-                    aws_profile=self.config.aws_profile,
-                    timeout=self.config.timeout,
-                    insecure=self.config.insecure,
-                    budget=self.config.budget,
-                    rate=self.config.rate,
-                    allow_writes=self.config.allow_writes,
-                    seed=self.config.seed,
-                )
+            self.session = open_session(self.config, self.recorder)
+        if self.config.record and self.recording is None:
+            target = self.session.target
+            mock = target.kind == "mock"
+            self.recording = Recording(
+                Path(self.config.record),
+                self.config.record_mode,
+                recording_metadata(
+                    "mock" if mock else target.name,
+                    target.kind,
+                    self.config.region,
+                    self.config.seed,
+                    self.config.examples,
+                    can_force_errors=target.can_force_errors,
+                    writes=target.writes,
+                ),
+                self.config.scrub_account,
+                target.transport.endpoint,
+                # A stable host for the mock, whose port changes every run, keeps regenerated cassettes identical.
+                "http://mock.bedrock-conformance.invalid" if mock else target.transport.endpoint,
             )
-            self.session = Session(target, self.config, self.recorder)
         return self.session
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         def rank(item: pytest.Item) -> int:
-            name = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""  # type: ignore[attr-defined]
+            name = "test_" + _group(item)
             return MODULE_ORDER.index(name) if name in MODULE_ORDER else len(MODULE_ORDER)
 
         items.sort(key=rank)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        if self.fatal is not None:
+            pytest.skip(f"stopped: {self.fatal}")
+        try:
+            session = self._open()
+        except (TargetError, CassetteError) as exc:
+            self._stop(item, str(exc))
+            pytest.skip(f"stopped: {exc}")
+        group = _group(item)
+        if self.recording is not None:
+            try:
+                self.recording.switch(group, session.target.transport)
+            except CassetteError as exc:
+                self._stop(item, str(exc))
+                pytest.skip(f"stopped: {exc}")
+        if session.replay is not None:
+            session.replay.group = f"{self.config.target.partition(':')[2]}/{group}.yaml"
+
+    def _stop(self, item: pytest.Item, message: str) -> None:
+        self.fatal = self.fatal or message
+        item.session.shouldstop = message
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+        outcome = yield
+        if call.excinfo is None:
+            return
+        error = call.excinfo.value
+        if isinstance(error, (TargetError, CassetteError)):
+            self._stop(item, str(error))
+            outcome.get_result().longrepr = f"stopped: {error}"
+        elif not isinstance(error, (pytest.fail.Exception, pytest.skip.Exception, pytest.xfail.Exception)):
+            # A bug in the suite itself must never pass for a clean run.
+            self._stop(item, f"internal error in {item.nodeid}: {type(error).__name__}: {error}")
 
     def pytest_keyboard_interrupt(self) -> None:
         self.interrupted = True
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if self.recording is not None and self.session is not None:
+            self.recording.stop(self.session.target.transport)
         target_name = self.session.target.name if self.session else self.config.target
         self.report = build_report(
             self.recorder,
             self.config,
             target_name,
-            complete=not self.interrupted and exitstatus != 2,
+            complete=not self.interrupted and self.fatal is None,
             baseline=self.baseline,
             started=self.started,
         )
+        if self.fatal is not None:
+            self.report["stopped"] = self.fatal
         write_reports(self.report, self.config.report_json, self.config.report_md)
-        if self._owned and self.session is not None:
+        if self.session is not None:
             self.session.close()
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
@@ -323,7 +460,9 @@ class ConformancePlugin:
 
     @property
     def exit_code(self) -> int:
-        return exit_code(self.report) if self.report is not None else 2
+        if self.fatal is not None or self.report is None:
+            return 2
+        return exit_code(self.report)
 
 
 OPTIONS: dict[str, dict[str, Any]] = {
@@ -343,6 +482,9 @@ OPTIONS: dict[str, dict[str, Any]] = {
     "budget": {"type": int, "default": None, "help": "at most this many requests (aws: 200)"},
     "rate-limit": {"type": float, "default": None, "dest": "rate", "help": "requests per second (aws: 5)"},
     "aws-profile": {"default": None, "help": "credentials from this AWS profile"},
+    "record": {"default": None, "metavar": "DIR", "help": "record every interaction into vcrpy cassettes in DIR"},
+    "record-mode": {"default": "all", "choices": RECORD_MODES, "help": "vcrpy record mode (default all)"},
+    "scrub-account": {"action": "store_true", "help": "replace every 12-digit account id with 111111111111"},
 }
 
 
@@ -374,6 +516,10 @@ def config_from(values: Any) -> RunConfig:
         budget=get("budget"),
         rate=get("rate"),
         aws_profile=get("aws_profile"),
+        seed_given=run_seed is not None,
+        record=get("record"),
+        record_mode=get("record_mode"),
+        scrub_account=get("scrub_account"),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -103,12 +104,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     import pytest
 
-    from ._engine import Session
     from ._http import TargetError
     from ._schemas import data_dir
-    from ._suite import ConformancePlugin, config_from
-    from .report import BaselineError
-    from .targets import TargetOptions, open_target
+    from ._suite import ConformancePlugin, config_from, open_session
+    from .cassettes import CassetteError
+    from .report import BaselineError, render_terminal
 
     config = config_from(args)
     config.quiet = args.quiet
@@ -116,36 +116,70 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError("--examples must be 0 or more")
     try:
         plugin = ConformancePlugin(config)
-    except BaselineError as exc:
+        plugin.session = open_session(config, plugin.recorder)
+    except (BaselineError, TargetError, CassetteError) as exc:
         raise UsageError(str(exc)) from exc
-    try:
-        target = open_target(
-            TargetOptions(
-                spec=config.target,
-                region=config.region,
-                aws_profile=config.aws_profile,
-                timeout=config.timeout,
-                insecure=config.insecure,
-                budget=config.budget,
-                rate=config.rate,
-                allow_writes=config.allow_writes,
-                seed=config.seed,
-            )
-        )
-    except TargetError as exc:
-        raise UsageError(str(exc)) from exc
-    plugin.session = Session(target, config, plugin.recorder)
-    plugin._owned = True
-    pytest_args = [str(data_dir("suites")), "-q", "--no-header", "-p", "no:cacheprovider", "-W", "ignore"]
+    pytest_args = [str(data_dir("suites")), "-p", "no:terminal", "-p", "no:cacheprovider", "-W", "ignore"]
     if args.junit_xml:
         pytest_args.append(f"--junit-xml={args.junit_xml}")
     status = pytest.main(pytest_args + list(args.pytest_args or []), plugins=[plugin])
+    if plugin.report is not None and not config.quiet:
+        print(render_terminal(plugin.report))
     if status == pytest.ExitCode.INTERRUPTED or plugin.interrupted:
         print("interrupted: the report was written and marked incomplete", file=sys.stderr)
         return 130
+    if plugin.fatal is not None:
+        raise UsageError(plugin.fatal)
     if plugin.report is None:
         raise UsageError(f"the suites did not run (pytest exit {int(status)})")
     return plugin.exit_code
+
+
+def cmd_cassettes_check(args: argparse.Namespace) -> int:
+    from .cassettes import CassetteError, lint
+
+    try:
+        problems, checked = lint(Path(args.directory))
+    except CassetteError as exc:
+        raise UsageError(str(exc)) from exc
+    for problem in problems:
+        print(f"{problem.where}: {problem.message}")
+    print(f"{len(problems)} problems; {checked} clause checks of recorded answers")
+    return 1 if problems else 0
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from ._http import TargetError
+    from .cassettes import CassetteError, compare, read_directory
+    from .targets import TargetOptions, open_target
+
+    try:
+        interactions = read_directory(Path(args.directory))
+        target = open_target(
+            TargetOptions(spec=args.target, region=args.region, aws_profile=args.aws_profile, timeout=args.timeout)
+        )
+    except (CassetteError, TargetError) as exc:
+        raise UsageError(str(exc)) from exc
+    try:
+        differences, total = compare(interactions, target.transport)
+    except TargetError as exc:
+        raise UsageError(str(exc)) from exc
+    finally:
+        target.close()
+    recorded = interactions[0].meta.get("target", "?") if interactions else "?"
+    title = f"parity: {target.name} vs recorded {recorded}"
+    for difference in differences:
+        print(f"{difference.where}: {difference.what}")
+    print(f"{title}: {total - len({d.where for d in differences})} of {total} interactions agree")
+    if args.report_json:
+        doc = {
+            "target": target.name,
+            "recorded": recorded,
+            "interactions": total,
+            "differences": [{"where": d.where, "what": d.what} for d in differences],
+        }
+        Path(args.report_json).write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+    return 1 if differences else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -174,6 +208,21 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("pytest_args", nargs="*", metavar="-- PYTEST_ARGS", help="extra arguments for pytest")
     run.set_defaults(func=cmd_run)
 
+    cassettes = sub.add_parser("cassettes", help="work with recorded cassettes")
+    cassettes_sub = cassettes.add_subparsers(dest="cassettes_command", required=True, parser_class=_Parser)
+    check = cassettes_sub.add_parser("check", help="lint a folder of cassettes: parse, secrets, clause checks")
+    check.add_argument("directory", metavar="DIR")
+    check.set_defaults(func=cmd_cassettes_check)
+
+    replay = sub.add_parser("replay", help="re-send recorded requests to another implementation and diff the answers")
+    replay.add_argument("directory", metavar="DIR")
+    replay.add_argument("--target", required=True, help="mock, http(s)://HOST:PORT, aws[:REGION] or moto")
+    replay.add_argument("--region", default="us-east-1")
+    replay.add_argument("--aws-profile", default=None)
+    replay.add_argument("--timeout", type=float, default=10.0)
+    replay.add_argument("--report-json", metavar="FILE")
+    replay.set_defaults(func=cmd_replay)
+
     from .mock import _cli as mock_cli
 
     mock = sub.add_parser("mock", help="serve the reference mock until SIGINT/SIGTERM (prints its URL first)")
@@ -195,6 +244,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:
+        if os.environ.get("BEDROCK_CONFORMANCE_DEBUG"):
+            raise
+        print(
+            f"internal error: {type(exc).__name__}: {exc} (set BEDROCK_CONFORMANCE_DEBUG=1 for a traceback)",
+            file=sys.stderr,
+        )
+        return 2
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import http
+import random
 import socket
 import socketserver
 import sys
@@ -124,7 +125,7 @@ class _Handler(BaseHTTPRequestHandler):
             f"HTTP/1.1 {reply.status} {reason}",
             "Content-Type: application/json",
             f"Content-Length: {len(reply.body)}",
-            f"x-amzn-RequestId: {uuid.uuid4()}",
+            f"x-amzn-RequestId: {self.server.request_id()}",
             f"Date: {formatdate(usegmt=True)}",
             *(f"{name}: {value}" for name, value in extra),
         ]
@@ -174,9 +175,12 @@ class _HTTPServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], service: Service, counter: _Counter) -> None:
+    def __init__(self, address: tuple[str, int], service: Service, counter: _Counter, seed: int = 0) -> None:
         self.service = service
         self.counter = counter
+        # Seeded, so that a single-client recording against the mock is reproducible byte for byte.
+        self._ids = random.Random(seed)
+        self._ids_lock = threading.Lock()
         self._connections: set[socket.socket] = set()
         self._lock = threading.Lock()
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
@@ -186,6 +190,10 @@ class _HTTPServer(ThreadingHTTPServer):
         # HTTPServer.server_bind looks the host up with getfqdn, a DNS round trip the mock has no use for.
         socketserver.TCPServer.server_bind(self)
         self.server_name, self.server_port = str(self.server_address[0]), int(self.server_address[1])
+
+    def request_id(self) -> uuid.UUID:
+        with self._ids_lock:
+            return uuid.UUID(int=self._ids.getrandbits(128), version=4)
 
     def track(self, connection: socket.socket) -> None:
         with self._lock:
@@ -228,6 +236,7 @@ class MockServer:
         rate_limit: float | None = None,
         faults: Mapping[str, float] | None = None,
         seed: int = 0,
+        clock: str | None = None,
     ) -> None:
         if _catalogue.partition_of(region) is None:
             raise ValueError(f"region {region!r} is in no AWS partition")
@@ -248,7 +257,9 @@ class MockServer:
             limiter=RateLimiter(rate_limit) if rate_limit is not None else None,
             faults=FaultInjector(faults, seed) if faults else None,
             seed=seed,
+            clock=clock,
         )
+        self.seed = seed
         self._counter = _Counter()
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -257,7 +268,7 @@ class MockServer:
         """Bind and serve on a daemon thread; returns self once the socket is listening."""
         if self._httpd is not None:
             return self
-        httpd = _HTTPServer((self.host, self.port), self._service, self._counter)
+        httpd = _HTTPServer((self.host, self.port), self._service, self._counter, self.seed)
         self._httpd = httpd
         self.port = httpd.server_address[1]
         self._thread = threading.Thread(

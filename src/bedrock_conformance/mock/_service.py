@@ -169,7 +169,9 @@ class Service:
         limiter: RateLimiter | None,
         faults: FaultInjector | None,
         seed: int,
+        clock: str | None = None,
     ) -> None:
+        self.clock = clock
         self.region = region
         self.account = account
         self.catalogue = catalogue
@@ -410,7 +412,7 @@ class Service:
                 raise answer("nameConflict", name=name)
             models = self._models_of(source, view)
             profile_id = self._new_id(creates["idAlphabet"], creates["idLength"])
-            now = _now()
+            now = self.clock or _now()
             body: dict[str, Any] = {made.name: name}
             if given.text in document:
                 body[made.text] = document[given.text]
