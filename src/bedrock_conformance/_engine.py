@@ -10,7 +10,7 @@ from typing import Any
 from ._http import Exchange, TargetError, encode_label
 from ._schemas import contract
 from ._validator import Outcome, worst
-from .cassettes import CHECK_HEADER, ReplayTransport
+from .cassettes import CHECK_HEADER, NOT_RECORDED, ReplayTransport, recording_refusal
 from .checks import Result, check_answer
 from .targets import FORCE_ERROR_HEADER, Target
 
@@ -43,6 +43,7 @@ class RunConfig:
     record: str | None = None
     record_mode: str = "all"
     scrub_account: bool = False
+    mock_clock: str | None = None
 
 
 class Recorder:
@@ -56,7 +57,15 @@ class Recorder:
 
     def add(self, results: Iterable[Result | None]) -> None:
         with self._lock:
-            self.results.extend(r for r in results if r is not None)
+            for result in results:
+                if result is None:
+                    continue
+                exchange = result.exchange
+                if exchange is not None and exchange.response is None and exchange.error == NOT_RECORDED:
+                    request = exchange.request
+                    self.skips.setdefault(result.clause, f"{NOT_RECORDED}: {request.method} {request.path}")
+                    continue
+                self.results.append(result)
 
     def skip(self, clause: str, reason: str) -> None:
         with self._lock:
@@ -83,12 +92,19 @@ class Session:
         self.create = ops["CreateInferenceProfile"]["x-operation"]
         self.delete_op = ops["DeleteInferenceProfile"]["x-operation"]
         self._profiles: list[dict[str, Any]] | None = None
+        self.list_exchanges: list[Exchange] = []
         transport = target.transport
         self.replay: ReplayTransport | None = transport if isinstance(transport, ReplayTransport) else None
 
     # -------------------------------------------------------------------------------------------- sending
     def send(self, exchange_request: Any, *, listing: bool = False) -> Exchange:
-        exchange = self.target.transport.send(exchange_request)
+        try:
+            exchange = self.target.transport.send(exchange_request)
+        except Exception as exc:
+            refusal = recording_refusal(exc, exchange_request)
+            if refusal is None:
+                raise
+            raise refusal from None
         with self.recorder._lock:
             self.recorder.exchanges += 1
         self.recorder.add(check_answer(exchange, listing=listing, strict=self.config.strict))
@@ -133,6 +149,9 @@ class Session:
         token: str | None = None
         for _ in range(MAX_PAGES):
             exchange = self.list_page(token)
+            self.list_exchanges.append(exchange)
+            if exchange.response is None and exchange.error == NOT_RECORDED:
+                break
             if exchange.response is None:
                 raise TargetError(f"cannot reach {self.target.name}: {exchange.error}")
             if exchange.response.status != self.success:

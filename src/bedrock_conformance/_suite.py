@@ -160,6 +160,10 @@ def run_listed_profiles(session: Session) -> None:
     if not profiles and not extra:
         for key in ("resolveById", "resolveByArn", "listEqualsGet", "arnEndsWithId", "arnResourceType"):
             session.recorder.skip(behaviour_clause(key), "the target lists no profiles (use --profile-id to name some)")
+    listed_by = session.list_exchanges[0] if session.list_exchanges else None
+    for summary in profiles:
+        # A List summary is a profile body too: its ARN must fit its id and type.
+        session.recorder.add(check_profile_shape(summary, listed_by))
     for summary in [*profiles, *extra]:
         ident = summary.get(id_member)
         if not isinstance(ident, str):
@@ -338,6 +342,7 @@ def open_session(config: RunConfig, recorder: Recorder | None = None) -> Session
             rate=config.rate,
             allow_writes=config.allow_writes,
             seed=config.seed,
+            mock_clock=config.mock_clock,
         )
     )
     return Session(target, config, recorder)
@@ -485,6 +490,11 @@ OPTIONS: dict[str, dict[str, Any]] = {
     "record": {"default": None, "metavar": "DIR", "help": "record every interaction into vcrpy cassettes in DIR"},
     "record-mode": {"default": "all", "choices": RECORD_MODES, "help": "vcrpy record mode (default all)"},
     "scrub-account": {"action": "store_true", "help": "replace every 12-digit account id with 111111111111"},
+    "mock-clock": {
+        "default": None,
+        "metavar": "TIME",
+        "help": "freeze the embedded mock's clock (reproducible recordings)",
+    },
 }
 
 
@@ -520,6 +530,7 @@ def config_from(values: Any) -> RunConfig:
         record=get("record"),
         record_mode=get("record_mode"),
         scrub_account=get("scrub_account"),
+        mock_clock=get("mock_clock"),
     )
 
 

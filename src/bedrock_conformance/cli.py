@@ -125,11 +125,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     status = pytest.main(pytest_args + list(args.pytest_args or []), plugins=[plugin])
     if plugin.report is not None and not config.quiet:
         print(render_terminal(plugin.report))
-    if status == pytest.ExitCode.INTERRUPTED or plugin.interrupted:
-        print("interrupted: the report was written and marked incomplete", file=sys.stderr)
-        return 130
     if plugin.fatal is not None:
         raise UsageError(plugin.fatal)
+    if plugin.interrupted:
+        print("interrupted: the report was written and marked incomplete", file=sys.stderr)
+        return 130
     if plugin.report is None:
         raise UsageError(f"the suites did not run (pytest exit {int(status)})")
     return plugin.exit_code

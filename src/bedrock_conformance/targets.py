@@ -30,6 +30,7 @@ class TargetOptions:
     rate: float | None = None
     allow_writes: bool | None = None
     seed: int = 0
+    mock_clock: str | None = None
 
 
 @dataclass
@@ -87,7 +88,7 @@ def open_target(options: TargetOptions) -> Target:
     if spec == "mock":
         from .mock import MockServer
 
-        mock = MockServer(region=options.region, seed=options.seed)
+        mock = MockServer(region=options.region, seed=options.seed, clock=options.mock_clock)
         mock.__enter__()
         transport = Transport(mock.url, options.region, DUMMY, transport_options)
         writes = True if options.allow_writes is None else options.allow_writes
