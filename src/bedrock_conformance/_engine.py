@@ -11,7 +11,7 @@ from ._http import Exchange, TargetError, encode_label
 from ._schemas import contract
 from ._validator import Outcome, worst
 from .cassettes import CHECK_HEADER, NOT_RECORDED, ReplayTransport, recording_refusal
-from .checks import Result, check_answer
+from .checks import Result, behaviour_clause, check_answer
 from .targets import FORCE_ERROR_HEADER, Target
 
 MAX_PAGES = 20
@@ -97,6 +97,12 @@ class Session:
         self.replay: ReplayTransport | None = transport if isinstance(transport, ReplayTransport) else None
 
     # -------------------------------------------------------------------------------------------- sending
+    @property
+    def access_proven(self) -> bool:
+        """Some Get of a profile succeeded, so the caller is not denied everything."""
+        resolved = behaviour_clause("resolveById")
+        return any(r.outcome is Outcome.PASS for r in self.recorder.of(resolved))
+
     def send(self, exchange_request: Any, *, listing: bool = False) -> Exchange:
         try:
             exchange = self.target.transport.send(exchange_request)

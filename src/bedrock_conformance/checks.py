@@ -143,10 +143,16 @@ def behaviour_clause(key: str) -> str:
     return str(_behaviour(key)["id"])
 
 
-def expect_not_found(exchange: Exchange, value: str) -> Result | None:
-    """A valid identifier that names no profile gets 404 ResourceNotFoundException."""
+def expect_not_found(exchange: Exchange, value: str, *, access_proven: bool = True) -> Result | None:
+    """A valid identifier that names no profile gets 404 ResourceNotFoundException.
+
+    A 403 proves nothing while the caller may be denied everything; once a Get has succeeded, it is a failure.
+    """
     meta = _behaviour("unknownIdentifier")
     if exchange.response is None or exchange.response.status in (429, 500):
+        return None
+    denied = contract().errors[meta["x-inconclusive-error"]].status
+    if exchange.response.status == denied and not access_proven:
         return None
     expected = meta["x-expect-error"]
     status = contract().errors[expected].status

@@ -1,0 +1,207 @@
+"""The conformance run end to end: report shapes, exit codes, baseline, determinism, targets."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bedrock_conformance._schemas import contract, data_dir
+from bedrock_conformance.cli import main
+from bedrock_conformance.mock import MockServer
+
+
+def _run(tmp_path: Path, *args: str, name: str = "r.json") -> tuple[int, dict[str, Any]]:
+    code = main(["run", "--quiet", "--report-json", str(tmp_path / name), *args])
+    return code, json.loads((tmp_path / name).read_text())
+
+
+@pytest.fixture(scope="module")
+def default_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, dict[str, Any], Path]:
+    root = tmp_path_factory.mktemp("run")
+    code = main(
+        [
+            "run",
+            "--seed",
+            "11",
+            "--examples",
+            "5",
+            "--quiet",
+            "--report-json",
+            str(root / "r.json"),
+            "--report-md",
+            str(root / "r.md"),
+            "--junit-xml",
+            str(root / "j.xml"),
+        ]
+    )
+    return code, json.loads((root / "r.json").read_text()), root
+
+
+def test_the_reference_mock_passes_with_zero_failures(default_run: Any) -> None:
+    code, report, _ = default_run
+    assert code == 0
+    assert report["summary"]["fail"] == 0
+    assert {c["id"]: c["outcome"] for c in report["clauses"]}["response.models.maxItems"] in ("pass", "deviation")
+
+
+def test_every_clause_in_the_schemas_appears_exactly_once_with_its_spec(default_run: Any) -> None:
+    _, report, _ = default_run
+    ids = [c["id"] for c in report["clauses"]]
+    assert ids == list(contract().clauses) and len(set(ids)) == len(ids)
+    for clause in report["clauses"]:
+        assert clause["spec"] == contract().clause(clause["id"]).spec
+        assert clause["outcome"] in ("pass", "fail", "deviation", "skip")
+        assert set(clause) >= {"id", "outcome", "spec", "checks", "failures"}
+        if clause["outcome"] == "skip":
+            assert clause["reason"]
+
+
+def test_the_report_names_tool_target_contract_seed_and_summary(default_run: Any) -> None:
+    _, report, _ = default_run
+    assert report["tool"]["name"] == "bedrock-conformance" and report["tool"]["version"]
+    assert report["target"].startswith("mock")
+    assert report["contract"]["digest"] == contract().digest
+    assert report["seed"] == 11
+    assert sum(report["summary"].values()) == len(report["clauses"])
+
+
+def test_the_recorded_aws_deviations_show_as_deviations_against_the_mock(default_run: Any) -> None:
+    _, report, _ = default_run
+    deviations = {c["id"]: c for c in report["clauses"] if c["outcome"] == "deviation"}
+    assert {"response.description.pattern", "response.inferenceProfileName.pattern"} <= set(deviations)
+    for entry in deviations.values():
+        assert entry["deviation"]["evidence"] and entry["deviation"]["summary"]
+
+
+def test_markdown_is_a_conformance_matrix_and_junit_has_a_case_per_clause(default_run: Any) -> None:
+    _, report, root = default_run
+    markdown = (root / "r.md").read_text()
+    assert markdown.count("\n| `") == len(report["clauses"])
+    cases = ET.parse(root / "j.xml").getroot().iter("testcase")
+    names = " ".join(c.get("name", "") for c in cases)
+    assert "request.inferenceProfileIdentifier.pattern" in names and "error.ThrottlingException.status" in names
+
+
+def test_the_same_seed_sends_the_same_requests(tmp_path: Path) -> None:
+    _, first = _run(tmp_path, "--seed", "5", "--examples", "4", name="a.json")
+    _, second = _run(tmp_path, "--seed", "5", "--examples", "4", name="b.json")
+    assert first["requests"] == second["requests"]
+    assert [(c["id"], c["checks"]) for c in first["clauses"]] == [(c["id"], c["checks"]) for c in second["clauses"]]
+
+
+def test_examples_sets_the_generated_cases_per_clause(tmp_path: Path) -> None:
+    _, small = _run(tmp_path, "--seed", "5", "--examples", "1", name="a.json")
+    _, large = _run(tmp_path, "--seed", "5", "--examples", "20", name="b.json")
+    pattern = "request.inferenceProfileIdentifier.pattern"
+    checks = {r["id"]: r["checks"] for r in small["clauses"]}, {r["id"]: r["checks"] for r in large["clauses"]}
+    assert checks[1][pattern] > checks[0][pattern]
+
+
+def test_strict_turns_the_mocks_deviations_into_failures(tmp_path: Path) -> None:
+    code, report = _run(tmp_path, "--seed", "5", "--examples", "1", "--strict")
+    assert code == 1
+    failed = {c["id"] for c in report["clauses"] if c["outcome"] == "fail"}
+    assert "response.description.pattern" in failed
+
+
+def test_an_unreachable_target_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--target", "http://127.0.0.1:1"]) == 2
+    assert capsys.readouterr().err == "error: cannot reach http://127.0.0.1:1: connection refused\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--target", "gopher://x"], "unknown target"),
+        (["--examples", "-1"], "--examples"),
+        (["--nope"], "unrecognized arguments"),
+        (["--baseline", "/nonexistent.json"], "cannot read baseline"),
+    ],
+)
+def test_bad_usage_is_one_line_and_exit_2(args: list[str], expected: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", *args]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and err.count("\n") == 1
+
+
+def _denying_mock_failures(tmp_path: Path, *extra: str) -> tuple[int, dict[str, Any]]:
+    # moto implements no inference-profile operation: a target with many failures to gate on.
+    pytest.importorskip("moto.server")
+    return _run(tmp_path, "--target", "moto", "--seed", "5", "--examples", "1", *extra)
+
+
+def test_a_baseline_of_known_failures_keeps_the_run_green_and_flags_stale_entries(tmp_path: Path) -> None:
+    code, report = _denying_mock_failures(tmp_path)
+    failed = sorted(c["id"] for c in report["clauses"] if c["outcome"] == "fail")
+    assert code == 1 and failed
+    baseline = {"known_failures": [{"clause": c, "reason": "denied by policy"} for c in failed]}
+    baseline["known_failures"].append({"clause": "response.status.enum", "reason": "fixed long ago"})
+    (tmp_path / "baseline.json").write_text(json.dumps(baseline))
+    code, report = _denying_mock_failures(tmp_path, "--baseline", str(tmp_path / "baseline.json"))
+    assert code == 0
+    assert report["new_failures"] == [] and report["stale_baseline"] == ["response.status.enum"]
+
+
+def test_a_new_failure_beyond_the_baseline_fails_the_run(tmp_path: Path) -> None:
+    code, report = _denying_mock_failures(tmp_path)
+    failed = sorted(c["id"] for c in report["clauses"] if c["outcome"] == "fail")
+    (tmp_path / "baseline.json").write_text(json.dumps({"known_failures": [{"clause": failed[0], "reason": "x"}]}))
+    code, report = _denying_mock_failures(tmp_path, "--baseline", str(tmp_path / "baseline.json"))
+    assert code == 1 and sorted(report["new_failures"]) == failed[1:]
+
+
+def test_failures_carry_request_response_message_and_a_curl_reproduce_line(tmp_path: Path) -> None:
+    _, report = _denying_mock_failures(tmp_path)
+    failure = next(f for c in report["clauses"] for f in c["failures"])
+    assert set(failure) >= {"request", "response", "message", "reproduce"}
+    assert failure["reproduce"].startswith("curl ") and "--aws-sigv4" in failure["reproduce"]
+    assert "Authorization" not in json.dumps(failure["request"]["headers"]).replace('"<scrubbed>"', "")
+
+
+def test_access_denied_everywhere_is_inconclusive_not_a_failure(tmp_path: Path) -> None:
+    with MockServer(deny=["resource:*"]) as mock:
+        code, report = _run(tmp_path, "--target", mock.url, "--seed", "5", "--examples", "1")
+    outcomes = {c["id"]: c for c in report["clauses"]}
+    assert code == 0
+    assert outcomes["behaviour.unknownIdentifier.notFound"]["outcome"] == "skip"
+    assert "denied" in outcomes["behaviour.unknownIdentifier.notFound"]["reason"]
+
+
+def test_moto_is_a_target_whose_missing_operations_are_failures_not_a_crash(tmp_path: Path) -> None:
+    pytest.importorskip("moto.server")
+    code, report = _run(tmp_path, "--target", "moto", "--seed", "1", "--examples", "1")
+    assert code == 1
+    failed = {c["id"] for c in report["clauses"] if c["outcome"] == "fail"}
+    assert "request.inferenceProfileIdentifier.pattern" in failed
+
+
+def test_the_suites_run_under_plain_pytest_too(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            str(data_dir("suites")),
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--bc-seed",
+            "2",
+            "--bc-examples",
+            "1",
+            "--bc-report-json",
+            str(tmp_path / "r.json"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert json.loads((tmp_path / "r.json").read_text())["summary"]["fail"] == 0
