@@ -286,6 +286,14 @@ class Service:
         index = {key: p for p in system for key in (p.id, p.arn)}
         return _Region(system, index)
 
+    def _existing(self, route: Route, identifier: str, caller: Caller) -> Profile:
+        """The profile ``identifier`` names, once the caller may see it; ResourceNotFound otherwise."""
+        found = self._resolve(identifier, caller)
+        self._authorize(route, caller, self._resource(route, identifier, found, caller), identifier)
+        if found is None:
+            raise answer("profileNotFound", identifier=identifier)
+        return found
+
     def _resolve(self, identifier: str, caller: Caller) -> Profile | None:
         view = self._view(caller.region)
         with self._lock:
@@ -320,10 +328,7 @@ class Service:
         problem = rejection(findings)
         if problem is not None:
             raise problem
-        found = self._resolve(identifier, caller)
-        self._authorize(route, caller, self._resource(route, identifier, found, caller), identifier)
-        if found is None:
-            raise answer("profileNotFound", identifier=identifier)
+        found = self._existing(route, identifier, caller)
         return Reply(route.definition["x-operation"]["successStatus"], found.encoded)
 
     def _list(self, route: Route, label: str, request: Request, caller: Caller) -> Reply:
@@ -458,10 +463,7 @@ class Service:
         problem = rejection(_strict(route.operation, {route.label: identifier}))
         if problem is not None:
             raise problem
-        found = self._resolve(identifier, caller)
-        self._authorize(route, caller, self._resource(route, identifier, found, caller), identifier)
-        if found is None:
-            raise answer("profileNotFound", identifier=identifier)
+        found = self._existing(route, identifier, caller)
         deletable = route.definition["x-deletable-types"]
         if found.type not in deletable:
             raise answer("notDeletable", identifier=identifier, type=found.type, deletable=" or ".join(deletable))
