@@ -219,7 +219,7 @@ def run_percent_decoding(session: Session) -> None:
     reference = _body(session.get(ident))
     variants = {
         "every character percent-encoded": "".join(f"%{b:02X}" for b in ident.encode()),
-        "':' left unencoded": ident.replace(":", ":"),
+        "':' left unencoded": ident,
         "ARN with '/' encoded and ':' unencoded": arn.replace("/", "%2F"),
     }
     for how, encoded in variants.items():
