@@ -303,9 +303,7 @@ def test_parity_against_the_mock_agrees_and_against_a_denying_mock_differs(
     assert main(["replay", str(SHIPPED / "mock"), "--target", "mock"]) == 0
     assert "agree" in capsys.readouterr().out
     with MockServer(deny=["resource:*claude-3-haiku*"]) as denying:
-        assert (
-            main(["replay", str(SHIPPED / "mock"), "--target", denying.url, "--report-json", str(tmp_path / "p.json")])
-            == 1
-        )
+        args = ["--target", denying.url, "--allow-writes", "--report-json", str(tmp_path / "p.json")]
+        assert main(["replay", str(SHIPPED / "mock"), *args]) == 1
     report = json.loads((tmp_path / "p.json").read_text())
     assert any("status 403, recorded 200" in d["what"] for d in report["differences"])

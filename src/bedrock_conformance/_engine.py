@@ -51,6 +51,7 @@ class Recorder:
 
     def __init__(self) -> None:
         self.results: list[Result] = []
+        self._by_clause: dict[str, list[Result]] = {}
         self.skips: dict[str, str] = {}
         self.exchanges = 0
         self._lock = threading.Lock()
@@ -66,6 +67,7 @@ class Recorder:
                     self.skips.setdefault(result.clause, f"{NOT_RECORDED}: {request.method} {request.path}")
                     continue
                 self.results.append(result)
+                self._by_clause.setdefault(result.clause, []).append(result)
 
     def skip(self, clause: str, reason: str) -> None:
         with self._lock:
@@ -73,7 +75,7 @@ class Recorder:
 
     def of(self, clause: str) -> list[Result]:
         with self._lock:
-            return [r for r in self.results if r.clause == clause]
+            return list(self._by_clause.get(clause, ()))
 
 
 class Session:

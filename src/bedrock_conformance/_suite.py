@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import pickle
 import random
 import zlib
 from datetime import datetime, timezone
@@ -14,7 +16,7 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
 from ._engine import Recorder, RunConfig, Session
-from ._http import Exchange, TargetError
+from ._http import Exchange, TargetError, encode_label
 from ._schemas import Clause, contract
 from ._strategies import (
     entangled,
@@ -41,6 +43,8 @@ from .report import build_report, exit_code, load_baseline, render_terminal, wri
 from .targets import Target, TargetOptions, open_target
 
 PLUGIN_NAME = "bedrock-conformance-run"
+# pytest-xdist: the run's configuration goes to each worker, and each worker's results come back, under this key.
+XDIST_KEY = "bedrock_conformance"
 MODULE_ORDER = ("test_request", "test_behaviour", "test_errors", "test_response")
 
 
@@ -140,13 +144,15 @@ def _rejudge_recorded_identifiers(session: Session, clause_id: str) -> None:
 
 
 # ------------------------------------------------------------------------------------------------ behaviour clauses
-def _body(exchange: Exchange) -> Any:
-    if exchange.response is None or exchange.response.status != 200:
+def _body(session: Session, exchange: Exchange) -> dict[str, Any] | None:
+    """The JSON object of a success, or None (the response clauses judge every other answer)."""
+    if exchange.response is None or exchange.response.status != session.success:
         return None
     try:
-        return exchange.response.json()
+        value = exchange.response.json()
     except ValueError:
         return None
+    return value if isinstance(value, dict) else None
 
 
 def _denied(session: Session, exchange: Exchange, clause: str) -> bool:
@@ -174,22 +180,22 @@ def run_listed_profiles(session: Session) -> None:
     for summary in profiles:
         # A List summary is a profile body too: its ARN must fit its id and type.
         session.recorder.add(check_profile_shape(summary, listed_by))
-    for summary in [*profiles, *extra]:
+    for listed, summary in [*((True, p) for p in profiles), *((False, p) for p in extra)]:
         ident = summary.get(id_member)
         if not isinstance(ident, str):
             continue
         by_id = session.get(ident)
         if _denied(session, by_id, by_id_clause):
             continue
-        body = _body(by_id)
-        ok = body is not None
-        session.recorder.add(
-            [Result(by_id_clause, Outcome.PASS if ok else Outcome.FAIL, f"{ident!r}: {describe(by_id)}", by_id)]
-        )
+        # Resolving means a success answer; whether its body is well formed is the response clauses' business.
+        resolved = by_id.response is not None and by_id.response.status == session.success
+        outcome = Outcome.PASS if resolved else Outcome.FAIL
+        session.recorder.add([Result(by_id_clause, outcome, f"{ident!r}: {describe(by_id)}", by_id)])
+        body = _body(session, by_id)
         if body is None:
             continue
         session.recorder.add(check_profile_shape(body, by_id))
-        if summary is not extra and arn_member in summary:
+        if listed:
             same = same_body(body, summary)
             message = "Get body equals the List summary" if same else f"differs in {diff_members(body, summary)}"
             session.recorder.add([Result(equals_clause, Outcome.PASS if same else Outcome.FAIL, message, by_id)])
@@ -198,7 +204,7 @@ def run_listed_profiles(session: Session) -> None:
             by_arn = session.get(arn)
             if _denied(session, by_arn, by_arn_clause):
                 continue
-            arn_body = _body(by_arn)
+            arn_body = _body(session, by_arn)
             same = arn_body is not None and same_body(arn_body, body)
             message = f"{arn!r}: {describe(by_arn)}" + ("" if same or arn_body is None else " with a different body")
             session.recorder.add([Result(by_arn_clause, Outcome.PASS if same else Outcome.FAIL, message, by_arn)])
@@ -216,20 +222,33 @@ def run_percent_decoding(session: Session) -> None:
     ident, arn = profile.get(id_member), profile.get(arn_member)
     if not isinstance(ident, str) or not isinstance(arn, str):
         return
-    reference = _body(session.get(ident))
-    variants = {
-        "every character percent-encoded": "".join(f"%{b:02X}" for b in ident.encode()),
-        "':' left unencoded": ident,
-        "ARN with '/' encoded and ':' unencoded": arn.replace("/", "%2F"),
+    # Spellings of one identifier must all answer alike. The id's and the ARN's are compared separately, so that
+    # a target whose ARN lookups are broken is blamed for that (resolvesByArn), not for decoding.
+    groups = {
+        ident: {
+            "encoded as botocore does": encode_label(ident),
+            "every character percent-encoded": "".join(f"%{b:02X}" for b in ident.encode()),
+            "':' left unencoded": ident,
+        },
+        arn: {
+            "encoded as botocore does": encode_label(arn),
+            "'/' encoded and ':' unencoded": arn.replace("/", "%2F"),
+        },
     }
-    for how, encoded in variants.items():
-        exchange = session.get(ident if "ARN" not in how else arn, encoded=encoded)
-        if _denied(session, exchange, clause):
+    for identifier, spellings in groups.items():
+        answers = {}
+        for how, encoded in spellings.items():
+            exchange = session.get(identifier, encoded=encoded)
+            if not _denied(session, exchange, clause):
+                answers[how] = (encoded, exchange, _body(session, exchange))
+        reference = next((body for _, _, body in answers.values() if body is not None), None)
+        if reference is None:
+            session.recorder.skip(clause, f"{identifier!r} resolves under no spelling")
             continue
-        body = _body(exchange)
-        ok = body is not None and reference is not None and same_body(body, reference)
-        message = f"{how} ({encoded[:60]}): {describe(exchange)}" + ("" if ok or body is None else ", different body")
-        session.recorder.add([Result(clause, Outcome.PASS if ok else Outcome.FAIL, message, exchange)])
+        for how, (encoded, exchange, body) in answers.items():
+            ok = body is not None and same_body(body, reference)
+            message = f"{how} ({encoded[:60]}): {describe(exchange)}" + ("" if ok or body is None else ", another body")
+            session.recorder.add([Result(clause, Outcome.PASS if ok else Outcome.FAIL, message, exchange)])
 
 
 def run_unknown_identifiers(session: Session) -> None:
@@ -280,15 +299,19 @@ def run_application_lifecycle(session: Session) -> None:
             behaviour_clause("arnResourceType"), f"creating an application profile failed: {describe(created)}"
         )
         return
-    try:
-        new_arn = created.response.json().get(arn_member)
-    except ValueError:
-        new_arn = None
+    created_body = _body(session, created) if created.response.status == session.success else None
+    if created_body is None:
+        try:
+            parsed = created.response.json()
+        except ValueError:
+            parsed = None
+        created_body = parsed if isinstance(parsed, dict) else {}
+    new_arn = created_body.get(arn_member)
     if not isinstance(new_arn, str):
         return
     try:
         fetched = session.get(new_arn)
-        body_got = _body(fetched)
+        body_got = _body(session, fetched)
         if body_got is not None:
             session.recorder.add(check_profile_shape(body_got, fetched))
     finally:
@@ -374,10 +397,15 @@ def _group(item: pytest.Item) -> str:
 
 
 class ConformancePlugin:
-    """Orders the suites, records or replays cassettes per suite, stops cleanly on a fatal error, writes the report."""
+    """Orders the suites, records or replays cassettes per suite, stops cleanly on a fatal error, writes the report.
 
-    def __init__(self, config: RunConfig, session: Session | None = None):
+    Under pytest-xdist (``-n N``) each worker runs with the controller's configuration and hands its results back;
+    the controller alone writes the one merged report.
+    """
+
+    def __init__(self, config: RunConfig, session: Session | None = None, *, worker: bool = False):
         self.config = config
+        self.worker = worker
         self.session = session
         self.recorder = session.recorder if session else Recorder()
         self.baseline = load_baseline(config.baseline) if config.baseline else {}
@@ -411,6 +439,31 @@ class ConformancePlugin:
                 "http://mock.bedrock-conformance.invalid" if mock else target.transport.endpoint,
             )
         return self.session
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        if self.config.record and getattr(config.option, "numprocesses", None):
+            raise pytest.UsageError("--record writes one cassette per suite from one process: drop -n")
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node: Any) -> None:
+        """xdist controller: a worker runs with this run's configuration, the seed included."""
+        node.workerinput[XDIST_KEY] = dataclasses.asdict(self.config)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: object) -> None:
+        """xdist controller: fold a finished worker's results into this run's."""
+        output = getattr(node, "workeroutput", {}).get(XDIST_KEY)
+        if output is None:
+            self.fatal = self.fatal or f"pytest-xdist worker {node.gateway.id} went down: {error or 'no results'}"
+            return
+        # Pickled by our own worker process, a child of this one.
+        results, skips, exchanges, fatal, interrupted = pickle.loads(output)
+        self.recorder.results.extend(results)
+        for clause, reason in skips.items():
+            self.recorder.skip(clause, reason)
+        self.recorder.exchanges += exchanges
+        self.fatal = self.fatal or fatal
+        self.interrupted = self.interrupted or interrupted
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         def rank(item: pytest.Item) -> int:
@@ -459,6 +512,13 @@ class ConformancePlugin:
         self.interrupted = True
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if self.worker:
+            if self.session is not None:
+                self.session.close()
+            recorder = self.recorder
+            output = (recorder.results, recorder.skips, recorder.exchanges, self.fatal, self.interrupted)
+            session.config.workeroutput[XDIST_KEY] = pickle.dumps(output)  # type: ignore[attr-defined]
+            return
         if self.recording is not None and self.session is not None:
             self.recording.stop(self.session.target.transport)
         target_name = self.session.target.name if self.session else self.config.target
@@ -581,8 +641,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if not any(isinstance(p, ConformancePlugin) for p in config.pluginmanager.get_plugins()):
+    if any(isinstance(p, ConformancePlugin) for p in config.pluginmanager.get_plugins()):
+        return
+    controller = getattr(config, "workerinput", {}).get(XDIST_KEY)
+    if controller is None:
         config.pluginmanager.register(ConformancePlugin(config_from(config.option)), PLUGIN_NAME)
+        return
+    # An xdist worker: the controller's run, reported by the controller alone.
+    run_config = RunConfig(**{**controller, "report_json": None, "report_md": None, "quiet": True})
+    config.pluginmanager.register(ConformancePlugin(run_config, worker=True), PLUGIN_NAME)
 
 
 def behaviour_clause_ids() -> list[str]:

@@ -85,6 +85,12 @@ def check_answer(exchange: Exchange, *, listing: bool = False, strict: bool = Fa
     return []
 
 
+def transient(status: int) -> bool:
+    """A throttle or a server fault: it says nothing about the request (the error clauses still judge it)."""
+    errors = contract().errors
+    return status >= 500 or status in {errors[n].status for n in contract().documents["errors.json"]["x-transient"]}
+
+
 def _request_spec() -> Mapping[str, Any]:
     return contract().documents["request.json"]
 
@@ -98,7 +104,7 @@ def expect_rejected(exchange: Exchange, clause: str, value: str) -> Result | Non
     got = describe(exchange)
     if exchange.response.status == status and answer_type(exchange) == expected:
         return Result(clause, Outcome.PASS, f"{_short(value)} rejected: {got}", exchange)
-    if exchange.response.status == 429 or (exchange.response.status >= 500 and answer_type(exchange)):
+    if transient(exchange.response.status) and answer_type(exchange):
         # Throttled or a typed server fault: the error clauses judge it; this identifier proves nothing either way.
         return None
     return Result(
@@ -119,7 +125,7 @@ def expect_accepted(exchange: Exchange, clause: str, value: str, success: int) -
     status = exchange.response.status
     if status in ok_statuses:
         return Result(clause, Outcome.PASS, f"{_short(value)} accepted: {describe(exchange)}", exchange)
-    if status >= 500 or status == 429:
+    if transient(status):
         return None
     return Result(
         clause,
@@ -149,7 +155,7 @@ def expect_not_found(exchange: Exchange, value: str, *, access_proven: bool = Tr
     A 403 proves nothing while the caller may be denied everything; once a Get has succeeded, it is a failure.
     """
     meta = _behaviour("unknownIdentifier")
-    if exchange.response is None or exchange.response.status in (429, 500):
+    if exchange.response is None or transient(exchange.response.status):
         return None
     denied = contract().errors[meta["x-inconclusive-error"]].status
     if exchange.response.status == denied and not access_proven:

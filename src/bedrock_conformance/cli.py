@@ -156,7 +156,13 @@ def cmd_replay(args: argparse.Namespace) -> int:
     try:
         interactions = read_directory(Path(args.directory))
         target = open_target(
-            TargetOptions(spec=args.target, region=args.region, aws_profile=args.aws_profile, timeout=args.timeout)
+            TargetOptions(
+                spec=args.target,
+                region=args.region,
+                aws_profile=args.aws_profile,
+                timeout=args.timeout,
+                allow_writes=args.allow_writes or None,
+            )
         )
     except (CassetteError, TargetError) as exc:
         raise UsageError(str(exc)) from exc
@@ -221,6 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--aws-profile", default=None)
     replay.add_argument("--timeout", type=float, default=10.0)
     replay.add_argument("--report-json", metavar="FILE")
+    replay.add_argument("--allow-writes", action="store_true", help="re-send recorded creates and deletes too")
     replay.set_defaults(func=cmd_replay)
 
     from .mock import _cli as mock_cli

@@ -1,0 +1,213 @@
+"""A rewriting HTTP/1.1 proxy: a broken server is the reference mock behind one small rewrite of its exchanges."""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from bedrock_conformance import contract
+from bedrock_conformance._http import encode_label
+
+# Framing is the proxy's own business: these never pass through from one side to the other.
+_HOP_HEADERS = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length", "proxy-connection"})
+
+
+def _get_prefix() -> str:
+    """'/inference-profiles/': the GetInferenceProfile path up to its label."""
+    path = str(contract().documents["request.json"]["x-operation"]["path"])
+    return path.split("{", 1)[0]
+
+
+def _list_path() -> str:
+    return str(contract().documents["operations.json"]["$defs"]["ListInferenceProfiles"]["x-operation"]["path"])
+
+
+@dataclass(frozen=True)
+class Call:
+    """A request as the proxy received it: the raw target, headers in order, the body."""
+
+    method: str
+    target: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes = b""
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.target).path
+
+    @property
+    def raw_label(self) -> str | None:
+        """The GetInferenceProfile label as sent (still percent-encoded), or None for another operation."""
+        prefix = _get_prefix()
+        if self.method != "GET" or not self.path.startswith(prefix):
+            return None
+        rest = self.path[len(prefix) :]
+        return None if "/" in rest else rest
+
+    @property
+    def label(self) -> str | None:
+        """The decoded GetInferenceProfile identifier, or None for another operation."""
+        raw = self.raw_label
+        return None if raw is None else unquote(raw, errors="replace")
+
+    @property
+    def is_list(self) -> bool:
+        return self.method == "GET" and self.path == _list_path()
+
+    def with_label(self, identifier: str) -> Call:
+        """The same request for another identifier, encoded the way botocore encodes it."""
+        query = urlsplit(self.target).query
+        return replace(self, target=_get_prefix() + encode_label(identifier) + (f"?{query}" if query else ""))
+
+    def with_raw_label(self, raw: str) -> Call:
+        query = urlsplit(self.target).query
+        return replace(self, target=_get_prefix() + raw + (f"?{query}" if query else ""))
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An answer: status, headers (names as sent), body bytes."""
+
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+
+    def header(self, name: str) -> str | None:
+        return next((v for k, v in self.headers.items() if k.lower() == name.lower()), None)
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+    def with_json(self, value: Any) -> Reply:
+        return replace(self, body=json.dumps(value).encode())
+
+    def with_body(self, body: bytes) -> Reply:
+        return replace(self, body=body)
+
+    def with_status(self, status: int) -> Reply:
+        return replace(self, status=status)
+
+    def with_header(self, name: str, value: str) -> Reply:
+        return replace(self, headers={**self.without_header(name).headers, name: value})
+
+    def without_header(self, name: str) -> Reply:
+        return replace(self, headers={k: v for k, v in self.headers.items() if k.lower() != name.lower()})
+
+
+Upstream = Callable[[Call], Reply]
+# A mutant's whole behaviour: given a request and a way to ask the reference mock, answer it.
+Handler = Callable[[Call, Upstream], Reply]
+
+
+def passthrough(call: Call, upstream: Upstream) -> Reply:
+    """The identity rewrite: the proxy is then as conformant as the mock behind it."""
+    return upstream(call)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    server: _Server
+    _conn: http.client.HTTPConnection | None = None
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the proxy serves hundreds of requests per run."""
+
+    def _upstream(self, call: Call) -> Reply:
+        # One keep-alive connection to the mock per client connection; a dropped one is reopened once.
+        for attempt in (1, 2):
+            conn = self._conn
+            if conn is None:
+                conn = http.client.HTTPConnection(self.server.upstream_host, self.server.upstream_port, timeout=30)
+                self._conn = conn
+            try:
+                conn.putrequest(call.method, call.target, skip_host=True, skip_accept_encoding=True)
+                for name, value in call.headers:
+                    if name.lower() not in _HOP_HEADERS:
+                        conn.putheader(name, value)
+                if call.body or call.method in ("POST", "PUT"):
+                    conn.putheader("Content-Length", str(len(call.body)))
+                conn.endheaders(call.body or None)
+                raw = conn.getresponse()
+                body = raw.read()
+                if raw.will_close:
+                    conn.close()
+                    self._conn = None
+                headers = {k: v for k, v in raw.getheaders() if k.lower() not in _HOP_HEADERS}
+                return Reply(raw.status, headers, body)
+            except (http.client.HTTPException, OSError):
+                conn.close()
+                self._conn = None
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _serve(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        # The raw target: http.server rewrites a leading '//' in self.path, and the mutants must see what was sent.
+        call = Call(self.command, self.requestline.split()[1], tuple(self.headers.items()), body)
+        reply = self.server.handler(call, self._upstream)
+        head = [f"HTTP/1.1 {reply.status} {_reason(reply.status)}"]
+        head += [f"{name}: {value}" for name, value in reply.headers.items()]
+        head.append(f"Content-Length: {len(reply.body)}")
+        self.wfile.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + reply.body)
+
+    do_GET = do_POST = do_DELETE = do_PUT = do_HEAD = _serve
+
+    def finish(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+        super().finish()
+
+
+def _reason(status: int) -> str:
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+
+    def __init__(self, upstream: str, handler: Handler) -> None:
+        parts = urlsplit(upstream)
+        self.upstream_host, self.upstream_port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.handler = handler
+        super().__init__(("127.0.0.1", 0), _Handler)
+
+
+class Proxy:
+    """A loopback server that answers through ``handler``, asking the server at ``upstream`` when it wants to."""
+
+    def __init__(self, upstream: str, handler: Handler) -> None:
+        self._server = _Server(upstream, handler)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, name="mutant-proxy", daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def __enter__(self) -> Proxy:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._server.shutdown()
+        with contextlib.suppress(OSError):
+            self._server.server_close()
+        self._thread.join()

@@ -1,0 +1,590 @@
+"""The mutant zoo: broken servers, each the reference mock behind one rewrite that breaks one clause."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bedrock_conformance import contract
+
+from ._proxy import Call, Handler, Reply, Upstream
+from ._rewrites import (
+    Body,
+    dropping,
+    error_reply,
+    error_status,
+    identifier_bound,
+    is_error,
+    listed,
+    members,
+    on_profiles,
+    renaming,
+    response_bound,
+    setting,
+    some_profile,
+    stateless,
+)
+
+m = members()
+NOT_FOUND, INVALID = "ResourceNotFoundException", "ValidationException"
+THROTTLED, DENIED, INTERNAL = "ThrottlingException", "AccessDeniedException", "InternalServerException"
+MAX_ID = identifier_bound("maxLength")
+MIN_ID = identifier_bound("minLength")
+
+REQUEST_PATTERN = "request.inferenceProfileIdentifier.pattern"
+REQUEST_MAX = "request.inferenceProfileIdentifier.maxLength"
+REQUEST_MIN = "request.inferenceProfileIdentifier.minLength"
+UNKNOWN = "behaviour.unknownIdentifier.notFound"
+ENDS_WITH_ID = "behaviour.inferenceProfileArn.endsWithId"
+PERCENT = "behaviour.inferenceProfileIdentifier.percentDecoded"
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """A broken server: what it breaks, what that necessarily breaks too, and how it is built."""
+
+    name: str
+    breaks: str
+    build: Callable[[], Handler]
+    doc: str
+    # Clauses the mutation cannot help breaking as well, and why; the suite must fail exactly breaks + also.
+    also: frozenset[str] = frozenset()
+    why_also: str = ""
+    args: tuple[str, ...] = ()
+    # Set when the engine misjudges this mutant today: the test is then a strict xfail naming the bug.
+    engine_bug: str | None = None
+
+    @property
+    def expected(self) -> frozenset[str]:
+        return self.also | {self.breaks}
+
+
+# ------------------------------------------------------------------------------------------------ request clauses
+def _accepts_invalid(call: Call, upstream: Upstream) -> Reply:
+    """Invalid identifiers of a valid length are answered 200 with a profile: the pattern is never checked."""
+    reply = upstream(call)
+    label = call.label
+    if label is not None and MIN_ID <= len(label) <= MAX_ID and is_error(reply, INVALID):
+        return some_profile(call, upstream)
+    return reply
+
+
+def _trailing_newline(call: Call, upstream: Upstream) -> Reply:
+    """A server that matches with Python's re and '$', which accepts one trailing newline."""
+    label = call.label
+    if label is not None and label.endswith("\n") and len(label) > 1:
+        return upstream(call.with_label(label[:-1]))
+    return upstream(call)
+
+
+def _forgets_iso_b(call: Call, upstream: Upstream) -> Reply:
+    """A stricter pattern that forgot one partition: aws-iso-b ARNs get 400."""
+    label = call.label
+    if label is not None and label.startswith("arn:aws-iso-b:"):
+        return error_reply(INVALID, "Value failed to satisfy constraint: Member must satisfy regular expression")
+    return upstream(call)
+
+
+def _max_off_by_one(call: Call, upstream: Upstream) -> Reply:
+    """Maximum length checked with '<' instead of '<=': a valid identifier of exactly the maximum gets 400."""
+    label = call.label
+    if label is not None and len(label) >= MAX_ID:
+        return error_reply(INVALID, f"Member must have length less than {MAX_ID}")
+    return upstream(call)
+
+
+def _truncates(call: Call, upstream: Upstream) -> Reply:
+    """Only the first maxLength characters are read: an overlong identifier is looked up truncated."""
+    label = call.label
+    if label is not None and len(label) > MAX_ID:
+        return upstream(call.with_label(label[:MAX_ID]))
+    return upstream(call)
+
+
+def _min_two(call: Call, upstream: Upstream) -> Reply:
+    """Minimum length 2: a one-character identifier gets 400."""
+    label = call.label
+    if label is not None and len(label) <= MIN_ID:
+        return error_reply(INVALID, f"Member must have length greater than {MIN_ID}")
+    return upstream(call)
+
+
+REQUEST_MUTANTS = [
+    Mutant("accepts-invalid-identifier", REQUEST_PATTERN, stateless(_accepts_invalid), _accepts_invalid.__doc__ or ""),
+    Mutant("accepts-trailing-newline", REQUEST_PATTERN, stateless(_trailing_newline), _trailing_newline.__doc__ or ""),
+    Mutant("rejects-valid-partition", REQUEST_PATTERN, stateless(_forgets_iso_b), _forgets_iso_b.__doc__ or ""),
+    Mutant("rejects-maximum-length", REQUEST_MAX, stateless(_max_off_by_one), _max_off_by_one.__doc__ or ""),
+    Mutant("accepts-overlong-identifier", REQUEST_MAX, stateless(_truncates), _truncates.__doc__ or ""),
+    Mutant(
+        "rejects-minimum-length",
+        REQUEST_MIN,
+        stateless(_min_two),
+        _min_two.__doc__ or "",
+        also=frozenset({REQUEST_PATTERN, UNKNOWN}),
+        why_also="the pattern's shortest valid example and the first unknown identifier the suite draws are one "
+        "character long, so they are rejected too",
+    ),
+]
+
+
+# ------------------------------------------------------------------------------------------------ response clauses
+def _epoch(value: Any) -> Any:
+    """An RFC 3339 string as epoch seconds (a number, as rest-json's default timestamp format would send)."""
+    return datetime.fromisoformat(str(value).replace("Z", "+00:00")).timestamp() if value else 0
+
+
+def _resource_tail(body: Body, tail: str) -> Body:
+    """Give the profile a new ID, and its ARN the same new ending."""
+    old = body[m.id]
+    body[m.arn] = body[m.arn][: -len(old)] + tail
+    body[m.id] = tail
+    return body
+
+
+def _long_arn(body: Body) -> Body:
+    limit = int(response_bound(m.arn, "maxLength"))
+    body[m.arn] = body[m.arn] + ":" + "0" * (limit - len(body[m.arn]))
+    return body
+
+
+def _long_id(body: Body) -> Body:
+    limit = int(response_bound(m.id, "maxLength"))
+    return _resource_tail(body, body[m.id] + "." + "0" * (limit - len(body[m.id])))
+
+
+def _with_models(models: Callable[[list[Any]], Any]) -> Callable[[Body], Body]:
+    def rewrite(body: Body) -> Body:
+        body[m.models] = models(body[m.models])
+        return body
+
+    return rewrite
+
+
+def _epoch_member(member: str) -> Callable[[Body], Body]:
+    def rewrite(body: Body) -> Body:
+        body[member] = _epoch(body.get(member))
+        return body
+
+    return rewrite
+
+
+def _non_json(call: Call, upstream: Upstream) -> Reply:
+    reply = upstream(call)
+    if call.label is not None and reply.status == 200:
+        return reply.with_body(b"<InferenceProfile>not JSON</InferenceProfile>")
+    return reply
+
+
+def _json_array(call: Call, upstream: Upstream) -> Reply:
+    reply = upstream(call)
+    if call.label is not None and reply.status == 200:
+        return reply.with_json([reply.json()])
+    return reply
+
+
+def _plain_text(call: Call, upstream: Upstream) -> Reply:
+    reply = upstream(call)
+    return reply.with_header("Content-Type", "text/plain") if reply.status == 200 else reply
+
+
+_EMPTY_ARN = "the empty string breaks the ARN pattern too, and cannot end with '/' and the ID"
+_MAX_ARN = "the ARN's resource part holds the ID and nothing else, so no ARN this long ends with '/' and the ID"
+_ARN_ID = "the ARN ends with '/' and the ID, and the ARN pattern ends with the same character class as the ID's"
+
+
+def _response(
+    clause: str,
+    build: Callable[[], Handler],
+    doc: str,
+    also: frozenset[str] = frozenset(),
+    why: str = "",
+    bug: str | None = None,
+) -> Mutant:
+    return Mutant("response:" + clause.removeprefix("response."), clause, build, doc, also, why, engine_bug=bug)
+
+
+def _pattern_too(member: str) -> frozenset[str]:
+    return frozenset({f"response.{member}.pattern"})
+
+
+def _response_mutants() -> list[Mutant]:
+    name_max = int(response_bound(m.name, "maxLength"))
+    text_max = int(response_bound(m.text, "maxLength"))
+    models_max = int(response_bound(m.models, "maxItems"))
+    empty_pattern = "the empty string cannot match a pattern that needs one character"
+    return [
+        _response(
+            "response.body.type",
+            stateless(_non_json),
+            "Get answers 200 with an XML body",
+        ),
+        Mutant(
+            "get-body-is-a-json-array",
+            "response.body.type",
+            stateless(_json_array),
+            "Get answers 200 with the profile wrapped in a JSON array",
+        ),
+        _response("response.body.contentType", stateless(_plain_text), "200 answers say Content-Type: text/plain"),
+        _response("response.createdAt.type", on_profiles(_epoch_member(m.created)), "createdAt as epoch seconds"),
+        _response("response.createdAt.format", on_profiles(setting(m.created, "yesterday")), "createdAt 'yesterday'"),
+        _response("response.updatedAt.type", on_profiles(_epoch_member(m.updated)), "updatedAt as epoch seconds"),
+        _response("response.updatedAt.format", on_profiles(setting(m.updated, "yesterday")), "updatedAt 'yesterday'"),
+        _response("response.description.type", on_profiles(setting(m.text, 42)), "description is a number"),
+        _response(
+            "response.description.minLength",
+            on_profiles(setting(m.text, "")),
+            "description is empty",
+            _pattern_too("description"),
+            empty_pattern,
+        ),
+        _response(
+            "response.description.maxLength",
+            on_profiles(setting(m.text, "a" * (text_max + 1))),
+            f"a {text_max + 1}-character description",
+        ),
+        _response(
+            "response.description.pattern",
+            on_profiles(setting(m.text, "Routes requests; everywhere!")),
+            "a description with ';' and '!', which neither the page nor AWS's deviation allows",
+        ),
+        _response("response.inferenceProfileArn.required", on_profiles(dropping(m.arn)), "no inferenceProfileArn"),
+        _response("response.inferenceProfileArn.type", on_profiles(setting(m.arn, 42)), "inferenceProfileArn is 42"),
+        _response(
+            "response.inferenceProfileArn.minLength",
+            renaming(setting(m.arn, "")),
+            "inferenceProfileArn is empty",
+            frozenset({"response.inferenceProfileArn.pattern", ENDS_WITH_ID}),
+            _EMPTY_ARN,
+        ),
+        _response(
+            "response.inferenceProfileArn.maxLength",
+            renaming(_long_arn),
+            "an ARN one character over the maximum, padded with ':000…'",
+            frozenset({ENDS_WITH_ID}),
+            _MAX_ARN,
+        ),
+        _response(
+            "response.inferenceProfileArn.pattern",
+            renaming(lambda b: setting(m.arn, b[m.arn].replace("arn:aws:", "arn:aws-eu:", 1))(b)),
+            "an ARN in a partition that does not exist (aws-eu)",
+        ),
+        _response("response.inferenceProfileId.required", on_profiles(dropping(m.id)), "no inferenceProfileId"),
+        _response("response.inferenceProfileId.type", on_profiles(setting(m.id, 42)), "inferenceProfileId is 42"),
+        _response(
+            "response.inferenceProfileId.minLength",
+            renaming(setting(m.id, ""), first_only=True),
+            "the first listed profile's inferenceProfileId is empty",
+            frozenset({"response.inferenceProfileId.pattern", ENDS_WITH_ID}),
+            empty_pattern + "; and the ARN does not end with '/' and an empty ID",
+        ),
+        _response(
+            "response.inferenceProfileId.maxLength",
+            renaming(_long_id),
+            "an ID one character over the maximum (the ARN ends with it)",
+        ),
+        _response(
+            "response.inferenceProfileId.pattern",
+            renaming(lambda b: _resource_tail(b, b[m.id] + "\n")),
+            "an ID with a trailing newline (Python's '$' would accept it; ECMA-262's does not)",
+            frozenset({"response.inferenceProfileArn.pattern"}),
+            _ARN_ID,
+        ),
+        _response("response.inferenceProfileName.required", on_profiles(dropping(m.name)), "no inferenceProfileName"),
+        _response("response.inferenceProfileName.type", on_profiles(setting(m.name, 42)), "the name is 42"),
+        _response(
+            "response.inferenceProfileName.minLength",
+            on_profiles(setting(m.name, "")),
+            "the name is empty",
+            _pattern_too("inferenceProfileName"),
+            empty_pattern,
+        ),
+        _response(
+            "response.inferenceProfileName.maxLength",
+            on_profiles(setting(m.name, "A" * (name_max + 1))),
+            f"a {name_max + 1}-character name",
+        ),
+        _response(
+            "response.inferenceProfileName.pattern",
+            on_profiles(setting(m.name, "Claude (US)")),
+            "a name with parentheses",
+        ),
+        _response("response.models.required", on_profiles(dropping(m.models)), "no models"),
+        _response("response.models.type", on_profiles(_with_models(lambda ms: ms[0])), "models is one object"),
+        _response("response.models.minItems", on_profiles(setting(m.models, [])), "models is empty"),
+        _response(
+            "response.models.maxItems",
+            on_profiles(_with_models(lambda ms: [ms[0]] * (models_max + 1))),
+            f"{models_max + 1} identical models (AWS's deviation allows more models, but each listed once)",
+        ),
+        _response(
+            "response.models.items.type",
+            on_profiles(_with_models(lambda ms: [x[m.model] for x in ms])),
+            "models lists bare ARN strings",
+        ),
+        _response(
+            "response.models.modelArn.type",
+            on_profiles(_with_models(lambda ms: [{m.model: 42} for _ in ms])),
+            "modelArn is 42",
+        ),
+        _response(
+            "response.models.modelArn.pattern",
+            on_profiles(
+                _with_models(lambda ms: [{m.model: x[m.model].replace(":foundation-model/", ":model/")} for x in ms])
+            ),
+            "a modelArn with resource type 'model'",
+        ),
+        _response("response.status.required", on_profiles(dropping(m.status)), "no status"),
+        _response("response.status.type", on_profiles(setting(m.status, True)), "status is true"),
+        _response("response.status.enum", on_profiles(setting(m.status, "DELETING")), "status DELETING"),
+        _response("response.type.required", on_profiles(dropping(m.type)), "no type"),
+        _response("response.type.type", on_profiles(setting(m.type, ["SYSTEM_DEFINED"])), "type is an array"),
+        _response("response.type.enum", on_profiles(setting(m.type, "CUSTOM")), "type CUSTOM"),
+    ]
+
+
+RESPONSE_MUTANTS = _response_mutants()
+
+
+# ------------------------------------------------------------------------------------------------ error clauses
+def _retype(source: str, target: str | None, status: int | None) -> Handler:
+    """Answer the mock's ``source`` errors as ``target`` with ``status`` (None: the status ``target`` has)."""
+
+    def handle(call: Call, upstream: Upstream) -> Reply:
+        reply = upstream(call)
+        if not is_error(reply, source):
+            return reply
+        message = reply.json().get(contract().message_member, "")
+        return error_reply(target or source, message, status=status)
+
+    return handle
+
+
+def _untyped_not_found(call: Call, upstream: Upstream) -> Reply:
+    reply = upstream(call)
+    if is_error(reply, NOT_FOUND):
+        return reply.without_header(contract().documents["errors.json"]["x-type-header"])
+    return reply
+
+
+def _error_body(body: bytes) -> Handler:
+    def handle(call: Call, upstream: Upstream) -> Reply:
+        reply = upstream(call)
+        return reply.with_body(body) if reply.status >= 400 else reply
+
+    return handle
+
+
+_VALID_SIDE = frozenset({REQUEST_PATTERN, REQUEST_MAX, REQUEST_MIN})
+
+ERROR_MUTANTS = [
+    Mutant(
+        "validation-with-422",
+        "error.ValidationException.status",
+        stateless(_retype(INVALID, None, 422)),
+        "ValidationException is sent with HTTP 422",
+        also=frozenset({REQUEST_PATTERN, REQUEST_MAX}),
+        why_also="an invalid identifier must get HTTP 400 ValidationException, and now gets 422",
+    ),
+    Mutant(
+        "not-found-with-400",
+        "error.ResourceNotFoundException.status",
+        stateless(_retype(NOT_FOUND, None, error_status(INVALID))),
+        "ResourceNotFoundException is sent with HTTP 400",
+        also=_VALID_SIDE | {UNKNOWN},
+        why_also="valid identifiers that name no profile now get HTTP 400, which a valid identifier must never get, "
+        "and not the 404 an unknown identifier must get",
+    ),
+    Mutant(
+        "throttling-with-500",
+        "error.ThrottlingException.status",
+        stateless(_retype(NOT_FOUND, THROTTLED, error_status(INTERNAL))),
+        "unknown identifiers get ThrottlingException with HTTP 500",
+    ),
+    Mutant(
+        "access-denied-with-500",
+        "error.AccessDeniedException.status",
+        stateless(_retype(NOT_FOUND, DENIED, error_status(INTERNAL))),
+        "unknown identifiers get AccessDeniedException with HTTP 500",
+    ),
+    Mutant(
+        "internal-error-with-503",
+        "error.InternalServerException.status",
+        stateless(_retype(NOT_FOUND, INTERNAL, 503)),
+        "unknown identifiers get InternalServerException with HTTP 503",
+    ),
+    Mutant(
+        "untyped-not-found",
+        "error.errorType.required",
+        stateless(_untyped_not_found),
+        "404 answers carry no x-amzn-ErrorType header and no code in the body",
+        also=frozenset({UNKNOWN}),
+        why_also="an unknown identifier must get a 404 that reads as ResourceNotFoundException",
+    ),
+    Mutant("error-body-not-json", "error.body.type", stateless(_error_body(b"Not Found")), "error bodies are text"),
+    Mutant("error-without-message", "error.message.required", stateless(_error_body(b"{}")), "error bodies are {}"),
+    Mutant(
+        "error-message-not-string",
+        "error.message.type",
+        stateless(_error_body(b'{"message": 42}')),
+        "error bodies are {'message': 42}",
+    ),
+]
+
+
+# ------------------------------------------------------------------------------------------------ behaviour clauses
+def _unknown_found(call: Call, upstream: Upstream) -> Reply:
+    reply = upstream(call)
+    return some_profile(call, upstream) if is_error(reply, NOT_FOUND) else reply
+
+
+class _SecondListed:
+    """Breaks lookups of the second listed profile only, by ID or by ARN, as ``how`` says."""
+
+    def __init__(self, by_arn: bool, how: Callable[[Call, Upstream], Reply]) -> None:
+        self.by_arn = by_arn
+        self.how = how
+        self.second: Body | None = None
+
+    def __call__(self, call: Call, upstream: Upstream) -> Reply:
+        label = call.label
+        if label is None:
+            return upstream(call)
+        if self.second is None:
+            self.second = listed(call, upstream)[1]
+        if label == self.second[m.arn if self.by_arn else m.id]:
+            return self.how(call, upstream)
+        return upstream(call)
+
+
+def _missing(call: Call, upstream: Upstream) -> Reply:
+    return error_reply(NOT_FOUND, f"Inference profile {call.label} not found.")
+
+
+def _renamed(call: Call, upstream: Upstream) -> Reply:
+    reply = upstream(call)
+    body = reply.json()
+    body[m.name] = body[m.name] + " by ARN"
+    return reply.with_json(body)
+
+
+def _arn_differs(call: Call, upstream: Upstream) -> Reply:
+    reply = upstream(call)
+    label = call.label
+    if label is not None and label.startswith("arn:") and reply.status == 200:
+        return _renamed(call, lambda _: reply)
+    return reply
+
+
+def _swap_resource_type(body: Body) -> Body:
+    types = contract().documents["behaviour.json"]["x-resource-types"]
+    own, other = types[body[m.type]], next(v for k, v in types.items() if k != body[m.type])
+    body[m.arn] = body[m.arn].replace(f":{own}/", f":{other}/", 1)
+    return body
+
+
+def _application_as_system(call: Call, upstream: Upstream) -> Reply:
+    reply = upstream(call)
+    if call.label is None or reply.status != 200:
+        return reply
+    body = reply.json()
+    return reply.with_json(_swap_resource_type(body)) if body.get(m.type) == "APPLICATION" else reply
+
+
+def _partial_decoding(call: Call, upstream: Upstream) -> Reply:
+    """Decodes only the escapes botocore sends (%3A, %2F); any other escape is taken literally."""
+    raw = call.raw_label
+    if raw is None or "%" not in raw:
+        return upstream(call)
+    decoded = re.sub("%3[Aa]", ":", re.sub("%2[Ff]", "/", raw))
+    # Re-encode what is left so that the mock, which decodes, sees the literal '%XX'.
+    return upstream(call.with_raw_label(decoded.replace("%", "%25").replace(":", "%3A").replace("/", "%2F")))
+
+
+def _no_decoding(call: Call, upstream: Upstream) -> Reply:
+    """Labels are looked up as sent: any percent-escape makes an identifier that names nothing (404)."""
+    raw = call.raw_label
+    if raw is not None and "%" in raw:
+        return error_reply(NOT_FOUND, f"Inference profile {raw} not found.")
+    return upstream(call)
+
+
+BEHAVIOUR_MUTANTS = [
+    Mutant("unknown-identifier-found", UNKNOWN, stateless(_unknown_found), "unknown identifiers get 200 and a profile"),
+    Mutant(
+        "unknown-identifier-denied",
+        UNKNOWN,
+        stateless(_retype(NOT_FOUND, DENIED, None)),
+        "unknown identifiers get AccessDeniedException (with its own HTTP 403)",
+    ),
+    Mutant(
+        "second-profile-lost-by-id",
+        "behaviour.listedProfile.resolvesById",
+        lambda: _SecondListed(False, _missing),
+        "the second listed profile gets 404 by its ID (by its ARN it resolves)",
+    ),
+    Mutant(
+        "second-profile-lost-by-arn",
+        "behaviour.listedProfile.resolvesByArn",
+        lambda: _SecondListed(True, _missing),
+        "the second listed profile gets 404 by its ARN",
+    ),
+    Mutant(
+        "second-profile-differs-by-arn",
+        "behaviour.listedProfile.resolvesByArn",
+        lambda: _SecondListed(True, _renamed),
+        "the second listed profile has another name when fetched by its ARN",
+    ),
+    Mutant(
+        "every-profile-differs-by-arn",
+        "behaviour.listedProfile.resolvesByArn",
+        stateless(_arn_differs),
+        "every profile has another name when fetched by its ARN",
+    ),
+    Mutant(
+        "get-differs-from-list",
+        "behaviour.listSummary.equalsGet",
+        on_profiles(lambda b: setting(m.name, b[m.name] + " v2")(b), lists=False),
+        "Get bodies carry another name than the List summaries",
+    ),
+    Mutant(
+        "arn-does-not-end-with-id",
+        ENDS_WITH_ID,
+        renaming(lambda b: setting(m.arn, b[m.arn] + "-1")(b)),
+        "every ARN ends with '-1' after the ID",
+    ),
+    Mutant(
+        "system-profile-with-application-arn",
+        "behaviour.inferenceProfileArn.resourceType",
+        renaming(_swap_resource_type),
+        "system-defined profiles carry application-inference-profile ARNs",
+    ),
+    Mutant(
+        "application-profile-with-system-arn",
+        "behaviour.inferenceProfileArn.resourceType",
+        stateless(_application_as_system),
+        "application profiles carry inference-profile ARNs (needs --allow-writes to create one)",
+        args=("--allow-writes",),
+    ),
+    Mutant("decodes-only-colon-and-slash", PERCENT, stateless(_partial_decoding), _partial_decoding.__doc__ or ""),
+    Mutant(
+        "no-percent-decoding",
+        PERCENT,
+        stateless(_no_decoding),
+        _no_decoding.__doc__ or "",
+        also=frozenset(
+            {
+                "behaviour.listedProfile.resolvesById",
+                "behaviour.listedProfile.resolvesByArn",
+                REQUEST_PATTERN,
+                REQUEST_MAX,
+            }
+        ),
+        why_also="botocore encodes the ':' and '/' of every ARN and of most IDs, so listed profiles stop resolving; "
+        "invalid identifiers whose bad characters arrive encoded are looked up (404) instead of rejected",
+    ),
+]
+
+MUTANTS: list[Mutant] = [*REQUEST_MUTANTS, *RESPONSE_MUTANTS, *ERROR_MUTANTS, *BEHAVIOUR_MUTANTS]

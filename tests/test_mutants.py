@@ -1,0 +1,77 @@
+"""Self-test: `bedrock-conformance run` fails every broken server under the clause it breaks, and under no other."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from mutants import MUTANTS, Mutant, Proxy, run_conformance
+
+from bedrock_conformance import contract
+from bedrock_conformance.mock import MockServer
+
+PARTS = ("request", "response", "error", "behaviour")
+
+
+def _checkable() -> set[str]:
+    """Clauses a server can break: all but model drift reports and request members that are not on the page."""
+    the_contract = contract()
+    properties = the_contract.documents["request.json"]["properties"]
+    return {
+        c.id
+        for c in the_contract.clauses.values()
+        if c.part in PARTS and not (c.part == "request" and properties[c.member].get("x-on-page") is False)
+    }
+
+
+def _param(mutant: Mutant) -> object:
+    marks = []
+    if mutant.engine_bug:
+        marks.append(pytest.mark.xfail(strict=True, raises=AssertionError, reason=f"engine bug: {mutant.engine_bug}"))
+    return pytest.param(mutant, id=mutant.name, marks=marks)
+
+
+@pytest.fixture(scope="module")
+def reference_mock() -> Iterator[MockServer]:
+    with MockServer() as mock:
+        yield mock
+
+
+def test_zoo_has_at_least_twenty_mutants_in_every_part() -> None:
+    assert len(MUTANTS) >= 20
+    assert len({m.name for m in MUTANTS}) == len(MUTANTS)
+    assert {m.breaks.split(".", 1)[0] for m in MUTANTS} == set(PARTS)
+
+
+def test_zoo_names_only_clauses_that_exist() -> None:
+    known = set(contract().clauses)
+    for mutant in MUTANTS:
+        assert mutant.expected <= known, mutant.name
+        assert not mutant.also or mutant.why_also, f"{mutant.name} breaks more than one clause without saying why"
+
+
+def test_every_checkable_clause_has_a_mutant() -> None:
+    assert _checkable() - {m.breaks for m in MUTANTS} == set()
+
+
+def test_request_validation_is_broken_both_ways() -> None:
+    by_clause: dict[str, set[str]] = {}
+    for mutant in MUTANTS:
+        by_clause.setdefault(mutant.breaks, set()).add(mutant.name)
+    pattern, maximum = "request.inferenceProfileIdentifier.pattern", "request.inferenceProfileIdentifier.maxLength"
+    assert {"accepts-invalid-identifier", "rejects-valid-partition"} <= by_clause[pattern]
+    assert {"accepts-overlong-identifier", "rejects-maximum-length"} <= by_clause[maximum]
+
+
+@pytest.mark.parametrize("mutant", [_param(m) for m in MUTANTS])
+def test_mutant_fails_under_its_clause_and_no_other(mutant: Mutant, reference_mock: MockServer, tmp_path: Path) -> None:
+    with Proxy(reference_mock.url, mutant.build()) as proxy:
+        result = run_conformance(proxy.url, tmp_path / "report.json", *mutant.args)
+    assert result.code == 1, f"{mutant.name} ({mutant.doc}) passed the run"
+    assert result.outcomes[mutant.breaks] == "fail", f"{mutant.name} not caught under {mutant.breaks}"
+    assert result.failing == mutant.expected, (
+        f"{mutant.name}: blamed {sorted(result.failing - mutant.expected)}, "
+        f"not blamed {sorted(mutant.expected - result.failing)}: "
+        + "; ".join(f"{c}: {result.messages(c)[:1]}" for c in sorted(result.failing ^ mutant.expected))
+    )
