@@ -44,6 +44,7 @@ class RunConfig:
     record_mode: str = "all"
     scrub_account: bool = False
     mock_clock: str | None = None
+    sdks: list[str] = field(default_factory=list)
 
 
 class Recorder:
@@ -54,6 +55,7 @@ class Recorder:
         self._by_clause: dict[str, list[Result]] = {}
         self.skips: dict[str, str] = {}
         self.exchanges = 0
+        self.sdk_runs: list[Any] = []
         self._lock = threading.Lock()
 
     def add(self, results: Iterable[Result | None]) -> None:

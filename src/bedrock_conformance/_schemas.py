@@ -11,7 +11,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-DOCUMENTS = ("request.json", "response.json", "errors.json", "behaviour.json", "operations.json", "deviations.json")
+DOCUMENTS = (
+    "request.json",
+    "response.json",
+    "errors.json",
+    "behaviour.json",
+    "operations.json",
+    "deviations.json",
+    "sdk.json",
+    "drift.json",
+)
 PARTS = ("request", "response", "error", "behaviour", "sdk", "model")
 
 

@@ -45,7 +45,7 @@ from .targets import Target, TargetOptions, open_target
 PLUGIN_NAME = "bedrock-conformance-run"
 # pytest-xdist: the run's configuration goes to each worker, and each worker's results come back, under this key.
 XDIST_KEY = "bedrock_conformance"
-MODULE_ORDER = ("test_request", "test_behaviour", "test_errors", "test_response")
+MODULE_ORDER = ("test_request", "test_behaviour", "test_errors", "test_response", "test_sdk")
 
 
 def draw(strategy: st.SearchStrategy[Any], count: int, run_seed: int, salt: str) -> list[Any]:
@@ -335,6 +335,19 @@ def run_forced_errors(session: Session) -> None:
         session.force_error(str(ident), name)
 
 
+# ------------------------------------------------------------------------------------------------ sdk clauses
+def run_sdk_suites(session: Session) -> None:
+    """The sdk.* suites for every SDK named with --sdk; without one, the SDK clauses are skipped."""
+    from .sdk import run_sdk_suite, sdk_clause_ids
+
+    if not session.config.sdks:
+        for clause in sdk_clause_ids():
+            session.recorder.skip(clause, "SDK suites run with --sdk (boto3, aiobotocore or js)")
+        return
+    for sdk in session.config.sdks:
+        session.recorder.sdk_runs.append(run_sdk_suite(sdk, session.recorder, session.config))
+
+
 # ------------------------------------------------------------------------------------------------ verdicts
 def verdict(session: Session, clause_id: str, baseline: dict[str, str]) -> None:
     """Turn the clause's recorded results into a pytest outcome."""
@@ -569,6 +582,14 @@ OPTIONS: dict[str, dict[str, Any]] = {
     "record": {"default": None, "metavar": "DIR", "help": "record every interaction into vcrpy cassettes in DIR"},
     "record-mode": {"default": "all", "choices": RECORD_MODES, "help": "vcrpy record mode (default all)"},
     "scrub-account": {"action": "store_true", "help": "replace every 12-digit account id with 111111111111"},
+    "sdk": {
+        "action": "append",
+        "nargs": "?",
+        "const": "boto3",
+        "default": [],
+        "metavar": "SDK",
+        "help": "also run the sdk.* suites with boto3 (the default), aiobotocore or js, or NAME==VERSION; repeatable",
+    },
     "mock-clock": {
         "default": None,
         "metavar": "TIME",
@@ -610,6 +631,7 @@ def config_from(values: Any) -> RunConfig:
         record_mode=get("record_mode"),
         scrub_account=get("scrub_account"),
         mock_clock=get("mock_clock"),
+        sdks=list(get("sdk") or []),
     )
 
 

@@ -109,11 +109,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     from ._suite import ConformancePlugin, config_from, open_session
     from .cassettes import CassetteError
     from .report import BaselineError, render_terminal
+    from .sdk import SdkSpecError, parse_sdk
 
     config = config_from(args)
     config.quiet = args.quiet
     if config.examples < 0:
         raise UsageError("--examples must be 0 or more")
+    for sdk in config.sdks:
+        try:
+            parse_sdk(sdk)
+        except SdkSpecError as exc:
+            raise UsageError(str(exc)) from exc
     try:
         plugin = ConformancePlugin(config)
         plugin.session = open_session(config, plugin.recorder)
@@ -229,6 +235,12 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--report-json", metavar="FILE")
     replay.add_argument("--allow-writes", action="store_true", help="re-send recorded creates and deletes too")
     replay.set_defaults(func=cmd_replay)
+
+    from . import drift
+
+    drift_cmd = sub.add_parser("drift", help="compare schemas/ with botocore's bedrock model; exit 1 on new drift")
+    drift.add_drift_arguments(drift_cmd)
+    drift_cmd.set_defaults(func=drift.run_drift)
 
     from .mock import _cli as mock_cli
 

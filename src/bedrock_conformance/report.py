@@ -107,8 +107,18 @@ def build_report(
         "clauses": clauses,
         "summary": summary,
         "new_failures": new_failures,
+        "sdks": [run.to_dict() for run in recorder.sdk_runs],
+        "sdk_matrix": _sdk_matrix(recorder),
         "stale_baseline": sorted(c["id"] for c in clauses if c.get("baseline", {}).get("stale")),
     }
+
+
+def _sdk_matrix(recorder: Recorder) -> str | None:
+    if not recorder.sdk_runs:
+        return None
+    from .sdk import render_sdk_matrix
+
+    return str(render_sdk_matrix(recorder.sdk_runs))
 
 
 def exit_code(report: Mapping[str, Any]) -> int:
@@ -176,6 +186,8 @@ def render_markdown(report: Mapping[str, Any]) -> str:
             note = c.get("reason", "")
         cells = [f"`{c['id']}`", f"{_MARK[c['outcome']]} {c['outcome']}", str(c["checks"]), c["spec"], note]
         lines.append("| " + " | ".join(x.replace("|", "\\|").replace("\n", " ") for x in cells) + " |")
+    if report.get("sdk_matrix"):
+        lines += ["", "## SDK matrix", "", report["sdk_matrix"]]
     return "\n".join(lines) + "\n"
 
 

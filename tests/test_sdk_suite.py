@@ -1,0 +1,194 @@
+"""The SDK checks catch broken SDKs: a fake SDK with one defect at a time fails exactly the clause it breaks."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+from bedrock_conformance._engine import Recorder, RunConfig
+from bedrock_conformance._http import Transport
+from bedrock_conformance._schemas import contract
+from bedrock_conformance._validator import Outcome, error_type, is_datetime
+from bedrock_conformance.mock import MockServer
+from bedrock_conformance.sdk import SdkRun, parse_sdk, sdk_clause_ids
+from bedrock_conformance.sdk._adapter import Answer, Hello, SdkError
+from bedrock_conformance.sdk._canned import Canned, CannedServer
+from bedrock_conformance.sdk._suite import _instant, _lost_or_changed, _Suite
+from bedrock_conformance.targets import DUMMY
+
+CONFIG = RunConfig(seed=3, examples=2)
+ERROR_MESSAGE = "sdk.errorMessage.capitalised"
+
+
+@dataclass
+class FakeSdk:
+    """An SDK built on the project's raw transport that keeps the contract, except for the ``defects`` named."""
+
+    defects: set[str] = field(default_factory=set)
+    hello: Hello = field(default_factory=lambda: Hello("fake", "0", "fake 0", "test"))
+
+    def call(
+        self,
+        target: dict[str, Any],
+        params: dict[str, Any],
+        *,
+        headers: dict[str, str] | None = None,
+        retry: dict[str, Any] | None = None,
+        expect: str | None = None,
+    ) -> Answer:
+        the_contract = contract()
+        identifier = params[the_contract.path_label]
+        if "rejects-arns" in self.defects and identifier.startswith("arn:"):
+            return Answer("error", error=SdkError("ParamValidationError", None, "no ARNs", None, False, False))
+        if "rejects-all" in self.defects:
+            return Answer("error", error=SdkError("ParamValidationError", None, "no", None, False, False))
+        safe = ":/" if "unencoded" in self.defects else ""
+        template = the_contract.documents["request.json"]["x-operation"]["path"]
+        path = template.replace("{" + the_contract.path_label + "}", quote(identifier, safe=safe))
+        transport = Transport(target["endpoint"], target["region"], DUMMY)
+        mode = (retry or {}).get("mode") or "standard"
+        most = (retry or {}).get("maxAttempts") or {"legacy": 5}.get(mode, 3)
+        if "never-retries" in self.defects:
+            most = 1
+        try:
+            for attempt in range(1, most + 1):
+                exchange = transport.send(transport.request("GET", path, headers=headers))
+                assert exchange.response is not None, exchange.error
+                status = exchange.response.status
+                retryable = status in (429, 500) or ("retries-everything" in self.defects and status >= 400)
+                if attempt < most and retryable:
+                    continue
+                answer = self._answer(
+                    exchange.response.status, exchange.response.headers, exchange.response.body, expect
+                )
+                answer.retry_mode = mode
+                return answer
+        finally:
+            transport.close()
+        raise AssertionError("unreachable")
+
+    def _answer(self, status: int, headers: dict[str, str], raw: bytes, expect: str | None) -> Answer:
+        body = json.loads(raw) if raw else {}
+        if status < 300:
+            if "drops-a-member" in self.defects and body:
+                body.pop(sorted(body)[0])
+            stamps = {k: {"$timestamp": v, "aware": "naive" not in self.defects} for k, v in body.items()}
+            output = {k: stamps[k] if isinstance(v, str) and is_datetime(v) else v for k, v in body.items()}
+            return Answer("output", output=output)
+        code = error_type(headers, None if "ignores-body-type" in self.defects else body)
+        members = ["message"] if "ignores-Message" in self.defects else ["message", "Message"]
+        message = next((body[m] for m in members if m in body), "")
+        modelled = code == expect and "generic-errors" not in self.defects
+        error = SdkError("ClientError" if not modelled else str(code), code, message, status, True, modelled)
+        return Answer("error", error=error)
+
+
+@pytest.fixture(scope="module")
+def servers() -> Iterator[tuple[MockServer, CannedServer]]:
+    with MockServer(seed=CONFIG.seed) as mock, CannedServer() as canned:
+        yield mock, canned
+
+
+def suite_for(fake: FakeSdk, servers: tuple[MockServer, CannedServer]) -> tuple[_Suite, SdkRun]:
+    run = SdkRun(requested="fake", name="fake", version="0")
+    mock, canned = servers
+    return _Suite(parse_sdk("boto3"), fake, mock, canned, CONFIG, run, Recorder()), run  # type: ignore[arg-type]
+
+
+def outcomes(run: SdkRun) -> dict[str, set[Outcome]]:
+    found: dict[str, set[Outcome]] = {}
+    for result in run.results:
+        found.setdefault(result.clause, set()).add(result.outcome)
+    return found
+
+
+def failing(run: SdkRun) -> set[str]:
+    return {clause for clause, seen in outcomes(run).items() if Outcome.FAIL in seen}
+
+
+def test_an_sdk_that_keeps_the_contract_passes_every_clause(servers: tuple[MockServer, CannedServer]) -> None:
+    suite, run = suite_for(FakeSdk(), servers)
+    for step, _keys in suite.steps():
+        step()
+    assert failing(run) == set()
+    assert set(outcomes(run)) == set(sdk_clause_ids())
+
+
+@pytest.mark.parametrize(
+    ("defect", "step", "clauses"),
+    [
+        ("unencoded", "check_encoding", {"sdk.identifier.encoding"}),
+        ("drops-a-member", "check_parsing", {"sdk.response.parsed"}),
+        ("naive", "check_parsing", {"sdk.response.timestamps"}),
+        (
+            "generic-errors",
+            "check_errors",
+            {"sdk.errorType.header", "sdk.errorType.body", "sdk.errorMessage.capitalised"},
+        ),
+        ("ignores-body-type", "check_errors", {"sdk.errorType.body"}),
+        ("ignores-Message", "check_errors", {ERROR_MESSAGE}),
+        ("rejects-arns", "check_validation", {"sdk.validation.acceptsValid"}),
+        ("never-retries", "check_retries", {"sdk.retry.retried"}),
+        ("retries-everything", "check_retries", {"sdk.retry.notRetried"}),
+    ],
+)
+def test_each_defect_fails_the_clauses_it_breaks_and_no_other(
+    defect: str, step: str, clauses: set[str], servers: tuple[MockServer, CannedServer]
+) -> None:
+    suite, run = suite_for(FakeSdk({defect}), servers)
+    getattr(suite, step)()
+    assert failing(run) == clauses
+
+
+def test_an_unencoded_slash_is_reported_with_the_path_that_was_sent(servers: tuple[MockServer, CannedServer]) -> None:
+    suite, run = suite_for(FakeSdk({"unencoded"}), servers)
+    suite.check_encoding()
+    failures = [r.message for r in run.results if r.outcome is Outcome.FAIL]
+    assert failures and all("not as one segment" in m for m in failures)
+    assert any("application-inference-profile/" in m or "inference-profile/" in m for m in failures)
+
+
+def test_client_side_rejections_are_information_not_failures(servers: tuple[MockServer, CannedServer]) -> None:
+    suite, run = suite_for(FakeSdk({"rejects-all"}), servers)
+    suite.check_validation()
+    info = [r for r in run.results if r.clause == "sdk.validation.clientSide"]
+    assert [r.outcome for r in info] == [Outcome.PASS]
+    assert "sends: none" in info[0].message
+    assert info[0].context["rejects"] == list(info[0].context["tally"])
+
+
+def test_every_result_names_the_sdk_it_came_from(servers: tuple[MockServer, CannedServer]) -> None:
+    suite, run = suite_for(FakeSdk(), servers)
+    suite.check_errors()
+    assert run.results and all(r.context["sdk"] == "fake 0" and r.message.startswith("fake 0: ") for r in run.results)
+
+
+def test_lost_and_changed_members_are_named_by_their_pointer() -> None:
+    wire = {"a": "x", "models": [{"modelArn": "m1"}, {"modelArn": "m2"}], "t": "2024-09-30T00:00:00Z"}
+    parsed = {"models": [{"modelArn": "m1"}, {}], "t": {"$timestamp": "2024-09-30T00:00:00+00:00", "aware": True}}
+    assert _lost_or_changed(wire, parsed) == ["/a lost", "/models/1/modelArn lost"]
+    assert _lost_or_changed({"n": 1}, {"n": "1"}) == ['/n 1 became "1"']
+
+
+def test_wire_timestamps_compare_as_instants_whatever_their_offset() -> None:
+    assert _instant("2024-09-30T05:30:00+05:30") == _instant("2024-09-30T00:00:00Z")
+    assert _instant("2024-09-30T00:00:00.123456789Z") == _instant("2024-09-30T00:00:00.123456Z")
+    assert _instant("2016-12-31T23:59:60Z") == _instant("2017-01-01T00:00:00Z")
+    assert _instant("2024-09-30") is None
+
+
+def test_canned_server_answers_as_told_and_keeps_the_raw_target() -> None:
+    with CannedServer() as canned:
+        canned.set(Canned(418, {"X-Test": "yes"}, b"{}"))
+        transport = Transport(canned.url, "us-east-1", DUMMY)
+        exchange = transport.send(transport.request("GET", "/a%2Fb/c%3Ad?x=1"))
+        transport.close()
+        assert exchange.response is not None and exchange.response.status == 418
+        assert exchange.response.header("X-Test") == "yes"
+        assert [s.target for s in canned.seen] == ["/a%2Fb/c%3Ad?x=1"]
+        assert canned.seen[0].path == "/a%2Fb/c%3Ad"
