@@ -307,3 +307,9 @@ def test_parity_against_the_mock_agrees_and_against_a_denying_mock_differs(
         assert main(["replay", str(SHIPPED / "mock"), *args]) == 1
     report = json.loads((tmp_path / "p.json").read_text())
     assert any("status 403, recorded 200" in d["what"] for d in report["differences"])
+
+
+def test_parity_never_writes_to_a_target_without_allow_writes(capsys: pytest.CaptureFixture[str]) -> None:
+    with MockServer() as mock:
+        assert main(["replay", str(SHIPPED / "mock"), "--target", mock.url]) == 2
+    assert "read-only (use --allow-writes)" in capsys.readouterr().err

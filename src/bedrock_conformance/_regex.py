@@ -272,7 +272,9 @@ def near_misses(pattern: str) -> st.SearchStrategy[str]:
     whole = compile_whole(pattern)
     # A kind first, then a site of it: the few count sites are drawn as often as the many character sites.
     sites = st.sampled_from(sorted(by_kind)).flatmap(lambda kind: st.sampled_from(by_kind[kind]))
-    return sites.flatmap(lambda site: _near(seq, site)).filter(lambda s: whole.match(s) is None)
+    # Built once per site, not once per draw: building hypothesis strategies costs more than drawing from them.
+    near = {site: _near(seq, site) for sites_of_kind in by_kind.values() for site in sites_of_kind}
+    return sites.flatmap(near.__getitem__).filter(lambda s: whole.match(s) is None)
 
 
 def _forcing(seq: list[Node], target: tuple[int, ...], path: tuple[int, ...] = ()) -> dict[tuple[int, ...], int]:

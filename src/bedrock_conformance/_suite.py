@@ -239,6 +239,8 @@ def run_percent_decoding(session: Session) -> None:
         answers = {}
         for how, encoded in spellings.items():
             exchange = session.get(identifier, encoded=encoded)
+            if exchange.response is None:
+                continue  # No answer says nothing about decoding; the resolve-by-id/ARN checks report it.
             if not _denied(session, exchange, clause):
                 answers[how] = (encoded, exchange, _body(session, exchange))
         reference = next((body for _, _, body in answers.values() if body is not None), None)
@@ -470,11 +472,18 @@ class ConformancePlugin:
             self.fatal = self.fatal or f"pytest-xdist worker {node.gateway.id} went down: {error or 'no results'}"
             return
         # Pickled by our own worker process, a child of this one.
-        results, skips, exchanges, fatal, interrupted = pickle.loads(output)
-        self.recorder.results.extend(results)
-        for clause, reason in skips.items():
-            self.recorder.skip(clause, reason)
-        self.recorder.exchanges += exchanges
+        state, fatal, interrupted = pickle.loads(output)
+        for name, theirs in state.items():
+            mine = getattr(self.recorder, name)
+            if name == "results":
+                self.recorder.add(theirs)  # through add(), which keeps the per-clause index
+            elif isinstance(mine, list):
+                mine.extend(theirs)
+            elif isinstance(mine, dict):
+                for key, value in theirs.items():
+                    mine.setdefault(key, value)
+            else:
+                setattr(self.recorder, name, mine + theirs)
         self.fatal = self.fatal or fatal
         self.interrupted = self.interrupted or interrupted
 
@@ -528,12 +537,14 @@ class ConformancePlugin:
         if self.worker:
             if self.session is not None:
                 self.session.close()
-            recorder = self.recorder
-            output = (recorder.results, recorder.skips, recorder.exchanges, self.fatal, self.interrupted)
+            # Every public field of the recorder (results, skips, counters, ...): lists add up, dicts merge, counts sum.
+            state = {name: value for name, value in vars(self.recorder).items() if not name.startswith("_")}
+            output = (state, self.fatal, self.interrupted)
             session.config.workeroutput[XDIST_KEY] = pickle.dumps(output)  # type: ignore[attr-defined]
             return
         if self.recording is not None and self.session is not None:
-            self.recording.stop(self.session.target.transport)
+            complete = not self.interrupted and self.fatal is None
+            self.recording.finish(self.session.target.transport, complete=complete)
         target_name = self.session.target.name if self.session else self.config.target
         self.report = build_report(
             self.recorder,

@@ -25,6 +25,7 @@ class Outcome(str, enum.Enum):
         return self.value
 
 
+_PASS, _FAIL = Outcome.PASS, Outcome.FAIL
 _RANK = {Outcome.SKIP: 0, Outcome.PASS: 1, Outcome.DEVIATION: 2, Outcome.FAIL: 3}
 
 
@@ -122,18 +123,31 @@ def _unique(items: list[Any]) -> bool:
     return len(seen) == len(set(seen))
 
 
-# Each keyword check returns None when the value keeps it, else what is wrong.
-_KEYWORDS: dict[str, Callable[[Any, Any, str], str | None]] = {
-    "enum": lambda v, lim, s: None if v in lim else f"{s} is not one of {' | '.join(map(str, lim))}",
-    "minLength": lambda v, lim, s: None if len(v) >= lim else f"length {len(v)} is below the minimum {lim}",
-    "maxLength": lambda v, lim, s: None if len(v) <= lim else f"length {len(v)} is above the maximum {lim}",
-    "pattern": lambda v, lim, s: None if compile_whole(lim).match(v) else f"{s} does not match {lim} as a whole string",
-    "format": lambda v, lim, s: None if _FORMATS[lim](v) else f"{s} is not an RFC 3339 {lim}",
-    "minItems": lambda v, lim, s: None if len(v) >= lim else f"{len(v)} items, below the minimum {lim}",
-    "maxItems": lambda v, lim, s: None if len(v) <= lim else f"{len(v)} items, above the maximum {lim}",
-    "uniqueItems": lambda v, lim, s: None if not lim or _unique(v) else "items repeat",
-    "minimum": lambda v, lim, s: None if v >= lim else f"{s} is below the minimum {lim}",
-    "maximum": lambda v, lim, s: None if v <= lim else f"{s} is above the maximum {lim}",
+# Whether a value keeps a keyword's limit.
+_HOLDS: dict[str, Callable[[Any, Any], bool]] = {
+    "enum": lambda v, lim: v in lim,
+    "minLength": lambda v, lim: len(v) >= lim,
+    "maxLength": lambda v, lim: len(v) <= lim,
+    "pattern": lambda v, lim: compile_whole(lim).match(v) is not None,
+    "format": lambda v, lim: _FORMATS[lim](v),
+    "minItems": lambda v, lim: len(v) >= lim,
+    "maxItems": lambda v, lim: len(v) <= lim,
+    "uniqueItems": lambda v, lim: not lim or _unique(v),
+    "minimum": lambda v, lim: v >= lim,
+    "maximum": lambda v, lim: v <= lim,
+}
+# What is wrong with a value that breaks the limit (``s`` is the value as shown in messages).
+_PROBLEMS: dict[str, Callable[[Any, Any, str], str]] = {
+    "enum": lambda v, lim, s: f"{s} is not one of {' | '.join(map(str, lim))}",
+    "minLength": lambda v, lim, s: f"length {len(v)} is below the minimum {lim}",
+    "maxLength": lambda v, lim, s: f"length {len(v)} is above the maximum {lim}",
+    "pattern": lambda v, lim, s: f"{s} does not match {lim} as a whole string",
+    "format": lambda v, lim, s: f"{s} is not an RFC 3339 {lim}",
+    "minItems": lambda v, lim, s: f"{len(v)} items, below the minimum {lim}",
+    "maxItems": lambda v, lim, s: f"{len(v)} items, above the maximum {lim}",
+    "uniqueItems": lambda v, lim, s: "items repeat",
+    "minimum": lambda v, lim, s: f"{s} is below the minimum {lim}",
+    "maximum": lambda v, lim, s: f"{s} is above the maximum {lim}",
 }
 _APPLIES = {
     "enum": None,
@@ -147,6 +161,15 @@ _APPLIES = {
     "minimum": (int, float),
     "maximum": (int, float),
 }
+
+
+def _holds(keyword: str, limit: Any) -> Callable[[Any], bool]:
+    """The keyword's test with its limit bound (a pattern compiled once)."""
+    if keyword == "pattern":
+        match = compile_whole(limit).match
+        return lambda v: match(v) is not None
+    holds = _HOLDS[keyword]
+    return lambda v: holds(v, limit)
 
 
 def _shown(value: Any, sensitive: bool) -> str:
@@ -178,6 +201,12 @@ class _Node:
     deviations: dict[str, Deviation] = field(default_factory=dict)
 
     declared_only: bool = True
+    # Filled by ``prepare`` once the whole tree is compiled (member names are final only then). Only what a value
+    # breaks is rendered for a message: most values keep every keyword, and rendering them all was most of the cost.
+    _type: tuple[str, Callable[[Any], bool], str | None, str] | None = None
+    _tests: list[tuple[str, str, Any, Any, Callable[[Any], bool], str]] = field(default_factory=list)
+    _required: list[tuple[str, str]] = field(default_factory=list)
+    _unknown: str | None = None
 
     def clause_id(self, keyword: str) -> str:
         return self.clause_ids.get(keyword) or f"{self.part}.{self.member or 'body'}.{keyword}"
@@ -186,82 +215,90 @@ class _Node:
         """Documents that declare clauses report only those; sibling-operation schemas report every keyword."""
         return keyword in self.clause_ids or not self.declared_only
 
-    def check(self, value: Any, pointer: str, out: list[Finding], opts: _Options) -> None:
-        sensitive = self.sensitive and not opts.show_sensitive
-        shown = _shown(value, sensitive)
-        recorded = REDACTED if sensitive and isinstance(value, str) else value
+    def prepare(self) -> None:
+        """Bind every check of this node and below to its clause, limit and test."""
         expected = self.schema.get("type")
         if expected is not None:
-            ok = _TYPES[expected](value)
-            if self.reports("type"):
-                out.append(
-                    Finding(
-                        self.clause_id("type"),
-                        Outcome.PASS if ok else Outcome.FAIL,
-                        pointer,
-                        recorded,
-                        f"is a {expected}" if ok else f"{shown} is a JSON {_json_type(value)}, not a {expected}",
-                        "type",
-                        expected,
-                    )
-                )
-            if not ok:
-                return
-        for keyword, clause_id, limit in self.checks:
-            applies = _APPLIES[keyword]
-            if applies is not None and not isinstance(value, applies):
-                continue
-            problem = _KEYWORDS[keyword](value, limit, shown)
-            outcome, deviation = Outcome.PASS, None
-            if problem is not None:
-                outcome = Outcome.FAIL
-                deviation = self.deviations.get(clause_id)
-                if deviation is not None and _keeps_rule(value, deviation.rule, shown):
-                    if opts.strict:
-                        problem += f" (strict: AWS does this too — {deviation.summary})"
-                    else:
-                        outcome = Outcome.DEVIATION
-                        problem += f"; deviates the way real AWS does: {deviation.summary}"
-                else:
-                    deviation = None
-            out.append(
-                Finding(clause_id, outcome, pointer, recorded, problem or f"keeps {keyword}", keyword, limit, deviation)
+            self._type = (
+                expected,
+                _TYPES[expected],
+                self.clause_id("type") if self.reports("type") else None,
+                f"is a {expected}",
             )
-        if isinstance(value, dict):
-            self._check_object(value, pointer, out, opts)
-        elif isinstance(value, list) and self.items is not None:
-            for index, item in enumerate(value):
-                self.items.check(item, f"{pointer}/{index}", out, opts)
-
-    def _check_object(self, value: dict[str, Any], pointer: str, out: list[Finding], opts: _Options) -> None:
+        self._tests = [
+            (keyword, clause_id, limit, _APPLIES[keyword], _holds(keyword, limit), f"keeps {keyword}")
+            for keyword, clause_id, limit in self.checks
+        ]
+        self._required = []
         for name in self.required:
             child = self.properties.get(name)
             if child is not None and not child.reports("required"):
                 continue
-            clause_id = child.clause_id("required") if child else f"{self.part}.{name}.required"
-            present = name in value
-            out.append(
-                Finding(
-                    clause_id,
-                    Outcome.PASS if present else Outcome.FAIL,
-                    f"{pointer}/{name}",
-                    None,
-                    "present" if present else f"required member {name} is missing",
-                    "required",
-                    True,
-                )
-            )
+            self._required.append((name, child.clause_id("required") if child else f"{self.part}.{name}.required"))
+        self._unknown = self.clause_ids.get("additionalProperties")
+        for child in self.properties.values():
+            child.prepare()
+        if self.items is not None:
+            self.items.prepare()
+
+    def check(self, value: Any, pointer: str, out: list[Finding], opts: _Options) -> None:
+        sensitive = self.sensitive and not opts.show_sensitive
+        recorded = REDACTED if sensitive and isinstance(value, str) else value
+        if self._type is not None:
+            expected, is_type, type_clause, kept = self._type
+            ok = is_type(value)
+            if type_clause is not None:
+                if ok:
+                    out.append(Finding(type_clause, _PASS, pointer, recorded, kept, "type", expected))
+                else:
+                    message = f"{_shown(value, sensitive)} is a JSON {_json_type(value)}, not a {expected}"
+                    out.append(Finding(type_clause, _FAIL, pointer, recorded, message, "type", expected))
+            if not ok:
+                return
+        for keyword, clause_id, limit, applies, holds, kept in self._tests:
+            if applies is not None and not isinstance(value, applies):
+                continue
+            if holds(value):
+                out.append(Finding(clause_id, _PASS, pointer, recorded, kept, keyword, limit, None))
+                continue
+            problem = _PROBLEMS[keyword](value, limit, _shown(value, sensitive))
+            outcome = _FAIL
+            deviation = self.deviations.get(clause_id)
+            if deviation is not None and _keeps_rule(value, deviation.rule):
+                if opts.strict:
+                    problem += f" (strict: AWS does this too — {deviation.summary})"
+                else:
+                    outcome = Outcome.DEVIATION
+                    problem += f"; deviates the way real AWS does: {deviation.summary}"
+            else:
+                deviation = None
+            out.append(Finding(clause_id, outcome, pointer, recorded, problem, keyword, limit, deviation))
+        if isinstance(value, dict):
+            self._check_object(value, pointer, out, opts)
+        elif isinstance(value, list) and self.items is not None:
+            items = self.items
+            for index, item in enumerate(value):
+                items.check(item, f"{pointer}/{index}", out, opts)
+
+    def _check_object(self, value: dict[str, Any], pointer: str, out: list[Finding], opts: _Options) -> None:
+        for name, clause_id in self._required:
+            if name in value:
+                out.append(Finding(clause_id, _PASS, f"{pointer}/{name}", None, "present", "required", True))
+            else:
+                missing = f"required member {name} is missing"
+                out.append(Finding(clause_id, _FAIL, f"{pointer}/{name}", None, missing, "required", True))
         unknown = 0
+        properties, drift_clause = self.properties, self._unknown
         for name, item in value.items():
-            child = self.properties.get(name)
+            child = properties.get(name)
             if child is not None:
                 child.check(item, f"{pointer}/{name}", out, opts)
-            elif "additionalProperties" in self.clause_ids:
+            elif drift_clause is not None:
                 unknown += 1
                 out.append(
                     Finding(
-                        self.clause_ids["additionalProperties"],
-                        Outcome.PASS,
+                        drift_clause,
+                        _PASS,
                         f"{pointer}/{name}",
                         None,
                         f"unknown member {name!r}: model drift, not a failure",
@@ -269,11 +306,11 @@ class _Node:
                         drift=True,
                     )
                 )
-        if not unknown and "additionalProperties" in self.clause_ids:
+        if not unknown and drift_clause is not None:
             out.append(
                 Finding(
-                    self.clause_ids["additionalProperties"],
-                    Outcome.PASS,
+                    drift_clause,
+                    _PASS,
                     pointer,
                     None,
                     "no members beyond the service model",
@@ -282,8 +319,8 @@ class _Node:
             )
 
 
-def _keeps_rule(value: Any, rule: Mapping[str, Any], shown: str) -> bool:
-    return all(_KEYWORDS[k](value, lim, shown) is None for k, lim in rule.items())
+def _keeps_rule(value: Any, rule: Mapping[str, Any]) -> bool:
+    return all(_HOLDS[k](value, lim) for k, lim in rule.items())
 
 
 class Validator:
@@ -293,6 +330,7 @@ class Validator:
         self.contract = the_contract or contract()
         part = self.contract.documents[document].get("x-part", "model")
         self.root = self._compile(self.contract.schema(document, pointer), document, part, member)
+        self.root.prepare()
 
     def _compile(self, schema: Mapping[str, Any], document: str, part: str, member: str) -> _Node:
         if "$ref" in schema:
@@ -302,7 +340,7 @@ class Validator:
         clause_ids = {k: v["id"] for k, v in schema.get("x-clauses", {}).items()}
         node = _Node(part, member, schema, clause_ids, bool(schema.get("x-sensitive")))
         node.declared_only = part != "model"
-        for keyword in _KEYWORDS:
+        for keyword in _HOLDS:
             if keyword in schema and node.reports(keyword):
                 clause_id = node.clause_id(keyword)
                 node.checks.append((keyword, clause_id, schema[keyword]))

@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
+import os
 import re
+import shutil
 import socket
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -160,7 +162,7 @@ def _scrub_headers(headers: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def scrubbers(
-    *, accounts: bool, endpoint: str, alias: str
+    *, accounts: bool, endpoint: str, alias: str, redact: Callable[[bytes], bytes] | None = None
 ) -> tuple[Callable[[Any], Any], Callable[[dict[str, Any]], dict[str, Any]]]:
     """vcrpy before_record hooks: drop secrets and volatile headers; optionally replace account ids."""
 
@@ -180,6 +182,15 @@ def scrubbers(
     def response_hook(response: dict[str, Any]) -> dict[str, Any]:
         response = copy.deepcopy(response)
         response["headers"] = _scrub_headers(response["headers"])
+        if redact is not None:
+            # A target may echo the caller's credentials or signatures back: cut them out before anything is written.
+            response["headers"] = {
+                k: [redact(str(v).encode("utf-8")).decode("utf-8", "replace") for v in vs]
+                for k, vs in response["headers"].items()
+            }
+            body = response["body"]["string"]
+            if isinstance(body, bytes):
+                response["body"]["string"] = redact(body)
         if accounts:
             response["headers"] = {k: [scrub_account(v) for v in vs] for k, vs in response["headers"].items()}
             body = response["body"]["string"]
@@ -204,6 +215,9 @@ class Recording:
     alias: str
     _active: Any = None
     group: str | None = None
+    # (staging file, cassette) per group: cassettes are written beside their final place and moved in only when
+    # the whole run completes, so an interrupted or stopped run leaves every existing cassette as it was.
+    staged: list[tuple[Path, Path]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -215,8 +229,17 @@ class Recording:
         import vcr
 
         path = self.directory / f"{group}.yaml"
+        staging = self.directory / f".{group}.yaml.partial"
+        if path.exists():
+            # Record modes that read the old cassette (once, new_episodes, none) read it from the copy.
+            shutil.copyfile(path, staging)
+        else:
+            staging.unlink(missing_ok=True)
+        self.staged.append((staging, path))
         serializer = CassetteSerializer({**self.metadata, "group": group}, str(path))
-        request_hook, response_hook = scrubbers(accounts=self.accounts, endpoint=self.endpoint, alias=self.alias)
+        request_hook, response_hook = scrubbers(
+            accounts=self.accounts, endpoint=self.endpoint, alias=self.alias, redact=transport.redact
+        )
         recorder = vcr.VCR(
             record_mode=self.mode,
             match_on=("method", "path", "query"),
@@ -225,7 +248,7 @@ class Recording:
             decode_compressed_response=True,
         )
         recorder.register_serializer("bedrock-conformance", serializer)
-        self._active = recorder.use_cassette(str(path), serializer="bedrock-conformance")
+        self._active = recorder.use_cassette(str(staging), serializer="bedrock-conformance")
         try:
             self._active.__enter__()
         except Exception as exc:  # vcrpy raises plain errors for unreadable files
@@ -241,6 +264,16 @@ class Recording:
             active.__exit__(None, None, None)
         self.group = None
 
+    def finish(self, transport: Transport, *, complete: bool) -> None:
+        """Stop; move every group's cassette into place if the run completed, else drop them all."""
+        self.stop(transport)
+        for staging, path in self.staged:
+            if complete and staging.exists():
+                os.replace(staging, path)
+            else:
+                staging.unlink(missing_ok=True)
+        self.staged.clear()
+
 
 def recording_refusal(error: BaseException, request: Request) -> CassetteError | None:
     """vcrpy's refusal to add an interaction under the record mode, as one clear line; None for other errors."""
@@ -249,7 +282,9 @@ def recording_refusal(error: BaseException, request: Request) -> CassetteError |
     if not isinstance(error, CannotOverwriteExistingCassetteException):
         return None
     cassette = getattr(error, "cassette", None)
-    where = getattr(cassette, "_path", "cassette")
+    staged = Path(str(getattr(cassette, "_path", "cassette")))
+    # Recording writes beside the cassette first (see Recording.finish): name the cassette, not its staging file.
+    where = staged.with_name(staged.name.removeprefix(".").removesuffix(".partial"))
     mode = getattr(cassette, "record_mode", "?")
     mode = getattr(mode, "value", mode)
     return CassetteError(f"{where}: record mode {mode} allows no new interaction ({request.method} {request.path})")

@@ -6,7 +6,6 @@ import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from botocore.credentials import Credentials
 
@@ -65,18 +64,13 @@ def _aws_credentials(profile: str | None) -> Credentials:
     return Credentials(frozen.access_key, frozen.secret_key, frozen.token)
 
 
-def _check_reachable(url: str, timeout: float) -> None:
-    parts = urlsplit(url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+def _probe(transport: Transport) -> None:
+    """Fail now, in one line, if the target cannot be connected to (refused, unresolvable, TLS not trusted)."""
     try:
-        with socket.create_connection((parts.hostname or "", port), timeout=min(timeout, 5.0)):
-            pass
-    except ConnectionRefusedError:
-        raise TargetError(f"cannot reach {url}: connection refused") from None
-    except socket.gaierror as exc:
-        raise TargetError(f"cannot reach {url}: cannot resolve host ({exc.strerror})") from None
-    except OSError as exc:
-        raise TargetError(f"cannot reach {url}: {exc.strerror or 'timed out'}") from None
+        transport.probe()
+    except TargetError:
+        transport.close()
+        raise
 
 
 def open_target(options: TargetOptions) -> Target:
@@ -94,9 +88,11 @@ def open_target(options: TargetOptions) -> Target:
         writes = True if options.allow_writes is None else options.allow_writes
         return Target(f"mock ({mock.url})", "mock", transport, True, writes, [lambda: mock.__exit__(None, None, None)])
     if spec.startswith(("http://", "https://")):
-        _check_reachable(spec, options.timeout)
         creds = _aws_credentials(options.aws_profile) if options.aws_profile else DUMMY
+        # Anything at a URL may be a live service: no write leaves the transport unless asked for.
+        transport_options.read_only = not options.allow_writes
         transport = Transport(spec, options.region, creds, transport_options)
+        _probe(transport)
         return Target(spec, "http", transport, False, bool(options.allow_writes))
     if spec == "aws" or spec.startswith("aws:"):
         if os.environ.get("CI"):
@@ -108,6 +104,7 @@ def open_target(options: TargetOptions) -> Target:
         transport_options.retries_on_throttle = 3
         transport_options.read_only = not options.allow_writes
         transport = Transport(f"https://bedrock.{region}.amazonaws.com", region, creds, transport_options)
+        _probe(transport)
         return Target(f"aws ({region})", "aws", transport, False, bool(options.allow_writes))
     if spec == "moto":
         return _open_moto(options, transport_options)

@@ -1,0 +1,1 @@
+"""Misbehaving loopback servers for the hostile-target tests (no tests here)."""
