@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import json
 import os
 import re
@@ -23,13 +24,12 @@ import yaml
 from . import __version__
 from ._http import SECRET_HEADERS, Exchange, Request, Response, Transport
 from ._schemas import contract
-from ._validator import Outcome
+from ._validator import Outcome, is_datetime
 
 FORMAT = 1
 META_KEY = "bedrock_conformance"
 CHECK_HEADER = "x-bedrock-conformance-check"
 RECORD_MODES = ("none", "once", "new_episodes", "all")
-ACCOUNT_PLACEHOLDER = "111111111111"
 # Values that look like credentials anywhere in a cassette: access keys, SigV4 signatures, session tokens.
 SECRET_PATTERNS = {
     "an AWS access key id": re.compile(r"\b(AKIA|ASIA)[A-Z0-9]{16}\b"),
@@ -37,7 +37,6 @@ SECRET_PATTERNS = {
     "a SigV4 credential scope": re.compile(r"Credential=[A-Z0-9]{16,}/"),
     "a session token": re.compile(r"\bFwoGZXIvYXdz[A-Za-z0-9/+=]{20,}|IQoJb3JpZ2lu[A-Za-z0-9/+=]{20,}"),
 }
-_ACCOUNT = re.compile(r"(?<![0-9])[0-9]{12}(?![0-9])")
 # Volatile transport headers that say nothing about the contract and would make recordings differ run to run.
 _VOLATILE = frozenset({"date", "keep-alive", "connection", "server"})
 
@@ -153,8 +152,27 @@ def load_document(text: str, path: str) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------------------------------------ scrubbing
+@functools.lru_cache(maxsize=1)
+def _account_digits() -> int:
+    """How many digits an account id has: read from the account field of the ARN pattern in response.json."""
+    arn = contract().schema("response.json", f"/properties/{contract().role('arn')}")["pattern"]
+    field_ = re.search(r"\[0-9\]\{(\d+)\}", arn)
+    if field_ is None:
+        raise CassetteError("response.json's ARN pattern has no account field to scrub")
+    return int(field_.group(1))
+
+
+def _account() -> re.Pattern[str]:
+    return re.compile(rf"(?<![0-9])[0-9]{{{_account_digits()}}}(?![0-9])")
+
+
+def account_placeholder() -> str:
+    """What --scrub-account writes instead of an account id: all ones, so ARNs keep their pattern."""
+    return "1" * _account_digits()
+
+
 def scrub_account(text: str) -> str:
-    return _ACCOUNT.sub(ACCOUNT_PLACEHOLDER, text)
+    return _account().sub(account_placeholder(), text)
 
 
 def _scrub_headers(headers: Mapping[str, Any]) -> dict[str, Any]:
@@ -569,7 +587,6 @@ def lint(directory: Path) -> tuple[list[Problem], int]:
 
 
 # ------------------------------------------------------------------------------------------------ parity
-_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
 
 def normalise(value: Any) -> Any:
@@ -583,12 +600,14 @@ def normalise(value: Any) -> Any:
     if isinstance(value, list):
         return [normalise(v) for v in value]
     if isinstance(value, str):
-        if _DATE_TIME.match(value):
+        if is_datetime(value):
             return "<timestamp>"
         types = contract().documents["behaviour.json"]["x-resource-types"]
-        text = _ACCOUNT.sub("<account>", value)
+        created = contract().documents["operations.json"]["$defs"]["CreateInferenceProfile"]["x-creates"]
+        generated = f"[{re.escape(created['idAlphabet'])}]{{{created['idLength']}}}"
+        text = _account().sub("<account>", value)
         for resource_type in types.values():
-            text = re.sub(rf"({re.escape(resource_type)}/)[a-z0-9]{{12}}$", r"\1<id>", text)
+            text = re.sub(rf"({re.escape(resource_type)}/){generated}$", r"\1<id>", text)
         return text
     return value
 
@@ -614,7 +633,7 @@ def _renamed(recorded: Any, live: Any) -> dict[str, str]:
             out[old] = new
         return out
     same_shape = isinstance(recorded, str) and isinstance(live, str) and normalise(recorded) == normalise(live)
-    if same_shape and recorded != live and not _DATE_TIME.match(str(recorded)):
+    if same_shape and recorded != live and not is_datetime(str(recorded)):
         return {str(recorded): str(live)}
     return {}
 
