@@ -7,6 +7,7 @@ import dataclasses
 import pickle
 import random
 import zlib
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -67,8 +68,29 @@ def draw(strategy: st.SearchStrategy[Any], count: int, run_seed: int, salt: str)
     def collect(value: Any) -> None:
         drawn.append(value)
 
-    collect()
+    with _no_source_constants():
+        collect()
     return drawn
+
+
+@contextlib.contextmanager
+def _no_source_constants() -> Iterator[None]:
+    """Hypothesis mixes in string constants from whatever source modules are loaded, so an editable install and a
+    wheel would draw different values for one seed. A run's --seed must mean the same requests everywhere."""
+    try:
+        from hypothesis.internal.conjecture.providers import HypothesisProvider
+    except ImportError:  # another hypothesis layout: nothing to switch off
+        yield
+        return
+    original = getattr(HypothesisProvider, "_maybe_draw_constant", None)
+    if original is None:
+        yield
+        return
+    HypothesisProvider._maybe_draw_constant = lambda self, *args, **kwargs: None  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        HypothesisProvider._maybe_draw_constant = original  # type: ignore[method-assign]
 
 
 def _no_answer(exchange: Exchange, clause_id: str, value: str) -> Result | None:
