@@ -217,3 +217,20 @@ def test_a_parallel_run_merges_into_the_same_report_as_a_serial_one(tmp_path: Pa
     assert code == 0
     assert {c["id"]: c["outcome"] for c in parallel["clauses"]} == {c["id"]: c["outcome"] for c in serial["clauses"]}
     assert parallel["requests"] >= serial["requests"]
+
+
+def test_failure_bodies_in_reports_redact_the_sensitive_description_unless_asked() -> None:
+    from bedrock_conformance._engine import Recorder, RunConfig
+    from bedrock_conformance._http import Exchange, Request, Response
+    from bedrock_conformance._validator import Outcome
+    from bedrock_conformance.checks import Result
+    from bedrock_conformance.report import build_report
+
+    body = json.dumps({"description": "secret roadmap", "status": "DELETING"}).encode()
+    exchange = Exchange(Request("GET", "http://x/inference-profiles/a"), Response(200, {}, body))
+    recorder = Recorder()
+    recorder.add([Result("response.status.enum", Outcome.FAIL, "DELETING", exchange)])
+    quiet = json.dumps(build_report(recorder, RunConfig(), "t"))
+    shown = json.dumps(build_report(recorder, RunConfig(show_sensitive=True), "t"))
+    assert "secret roadmap" not in quiet and "<redacted>" in quiet
+    assert "secret roadmap" in shown

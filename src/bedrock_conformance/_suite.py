@@ -623,6 +623,7 @@ OPTIONS: dict[str, dict[str, Any]] = {
         "metavar": "SDK",
         "help": "also run the sdk.* suites with boto3 (the default), aiobotocore or js, or NAME==VERSION; repeatable",
     },
+    "show-sensitive": {"action": "store_true", "help": "quote description values in reports instead of redacting them"},
     "mock-clock": {
         "default": None,
         "metavar": "TIME",
@@ -665,6 +666,7 @@ def config_from(values: Any) -> RunConfig:
         scrub_account=get("scrub_account"),
         mock_clock=get("mock_clock"),
         sdks=list(get("sdk") or []),
+        show_sensitive=get("show_sensitive"),
     )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from . import __version__
 from ._engine import Recorder, RunConfig
 from ._schemas import contract
-from ._validator import Outcome, worst
+from ._validator import REDACTED, Outcome, worst
 from .checks import Result
 
 MAX_FAILURES = 5
@@ -37,12 +37,28 @@ def load_baseline(path: str) -> dict[str, str]:
     return known
 
 
-def _failure(result: Result) -> dict[str, Any]:
+def _sensitive_members() -> frozenset[str]:
+    props = contract().documents["response.json"]["properties"]
+    return frozenset(name for name, schema in props.items() if schema.get("x-sensitive"))
+
+
+def _redact(value: Any, members: frozenset[str]) -> Any:
+    """Sensitive members (description) of bodies quoted in a report, as the validator's findings show them."""
+    if isinstance(value, dict):
+        return {k: REDACTED if k in members and isinstance(v, str) else _redact(v, members) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact(v, members) for v in value]
+    return value
+
+
+def _failure(result: Result, show_sensitive: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {"message": result.message}
     if result.exchange is not None:
         data = result.exchange.to_dict()
         out["request"] = data["request"]
         out["response"] = data.get("response", {"error": result.exchange.error})
+        if not show_sensitive and isinstance(out["response"], dict) and "body" in out["response"]:
+            out["response"]["body"] = _redact(out["response"]["body"], _sensitive_members())
         out["reproduce"] = result.exchange.curl()
     return out
 
@@ -72,7 +88,9 @@ def build_report(
             "spec": clause.spec,
             "source": clause.source,
             "checks": len(results),
-            "failures": [_failure(r) for r in results if r.outcome is Outcome.FAIL][:MAX_FAILURES],
+            "failures": [_failure(r, config.show_sensitive) for r in results if r.outcome is Outcome.FAIL][
+                :MAX_FAILURES
+            ],
         }
         if outcome is Outcome.SKIP:
             entry["reason"] = recorder.skips.get(clause.id, "no check of this clause ran against this target")
