@@ -9,7 +9,7 @@ from typing import Any
 
 from ._http import Exchange, TargetError, encode_label
 from ._schemas import contract
-from ._validator import Outcome, worst
+from ._validator import Outcome
 from .cassettes import CHECK_HEADER, NOT_RECORDED, ReplayTransport, recording_refusal
 from .checks import Result, behaviour_clause, check_answer
 from .targets import FORCE_ERROR_HEADER, Target
@@ -184,7 +184,3 @@ class Session:
 
     def close(self) -> None:
         self.target.close()
-
-
-def worst_outcome(results: Iterable[Result]) -> Outcome:
-    return worst(r.outcome for r in results)

@@ -91,6 +91,12 @@ def transient(status: int) -> bool:
     return status >= 500 or status in {errors[n].status for n in contract().documents["errors.json"]["x-transient"]}
 
 
+def denied(status: int) -> bool:
+    """An access-denied answer: it says the caller may not look, nothing about the profile itself."""
+    meta = _behaviour("unknownIdentifier")
+    return status == contract().errors[meta["x-inconclusive-error"]].status
+
+
 def _request_spec() -> Mapping[str, Any]:
     return contract().documents["request.json"]
 
@@ -157,8 +163,7 @@ def expect_not_found(exchange: Exchange, value: str, *, access_proven: bool = Tr
     meta = _behaviour("unknownIdentifier")
     if exchange.response is None or transient(exchange.response.status):
         return None
-    denied = contract().errors[meta["x-inconclusive-error"]].status
-    if exchange.response.status == denied and not access_proven:
+    if denied(exchange.response.status) and not access_proven:
         return None
     expected = meta["x-expect-error"]
     status = contract().errors[expected].status

@@ -163,6 +163,16 @@ def hello(sdk: str, request: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def prepare(client: Any, state: State, *, is_async: bool) -> dict[str, Any]:
+    """Hook the test headers into signing and note the retry setup; the same for botocore and aiobotocore clients."""
+    service = client.meta.service_model.service_id.hyphenize()
+    client.meta.events.register(f"before-sign.{service}", state.add_headers)
+    return {
+        "retryMode": (client.meta.config.retries or {}).get("mode"),
+        "instantRetries": instant_retries(client, state, is_async=is_async),
+    }
+
+
 class Boto3:
     def __init__(self) -> None:
         import boto3
@@ -175,13 +185,7 @@ class Boto3:
         key = client_key(request)
         if key not in self.clients:
             client = self.session.client(request["service"], **client_kwargs(request))
-            service = client.meta.service_model.service_id.hyphenize()
-            client.meta.events.register(f"before-sign.{service}", self.state.add_headers)
-            base = {
-                "retryMode": (client.meta.config.retries or {}).get("mode"),
-                "instantRetries": instant_retries(client, self.state, is_async=False),
-            }
-            self.clients[key] = (client, base)
+            self.clients[key] = (client, prepare(client, self.state, is_async=False))
         return self.clients[key]
 
     def call(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -208,13 +212,7 @@ class AioBotocore:
         if key not in self.clients:
             context = self.session.create_client(request["service"], **client_kwargs(request))
             client = await self.stack.enter_async_context(context)
-            service = client.meta.service_model.service_id.hyphenize()
-            client.meta.events.register(f"before-sign.{service}", self.state.add_headers)
-            base = {
-                "retryMode": (client.meta.config.retries or {}).get("mode"),
-                "instantRetries": instant_retries(client, self.state, is_async=True),
-            }
-            self.clients[key] = (client, base)
+            self.clients[key] = (client, prepare(client, self.state, is_async=True))
         return self.clients[key]
 
     async def call(self, request: dict[str, Any]) -> dict[str, Any]:
