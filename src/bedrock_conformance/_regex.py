@@ -277,8 +277,16 @@ def near_misses(pattern: str) -> st.SearchStrategy[str]:
     # A kind first, then a site of it: the few count sites are drawn as often as the many character sites.
     sites = st.sampled_from(sorted(by_kind)).flatmap(lambda kind: st.sampled_from(by_kind[kind]))
     # Built once per site, not once per draw: building hypothesis strategies costs more than drawing from them.
-    near = {site: _near(seq, site) for sites_of_kind in by_kind.values() for site in sites_of_kind}
-    return sites.flatmap(near.__getitem__).filter(lambda s: whole.match(s) is None)
+    # And only for the sites a run draws: a long pattern has hundreds, and building them all at once was most of a
+    # default run's start-up.
+    near: dict[tuple[tuple[int, ...], str], st.SearchStrategy[str]] = {}
+
+    def at(site: tuple[tuple[int, ...], str]) -> st.SearchStrategy[str]:
+        if site not in near:
+            near[site] = _near(seq, site)
+        return near[site]
+
+    return sites.flatmap(at).filter(lambda s: whole.match(s) is None)
 
 
 def _forcing(seq: list[Node], target: tuple[int, ...], path: tuple[int, ...] = ()) -> dict[tuple[int, ...], int]:
