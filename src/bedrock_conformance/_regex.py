@@ -68,11 +68,43 @@ def _repeat_bounds(lo: int, hi: int) -> tuple[int, int]:
     return lo, (lo + UNBOUNDED_EXTRA if hi == _c.MAXREPEAT else hi)
 
 
-def _strategy(seq: list[Node]) -> st.SearchStrategy[str]:
-    parts = [_node_strategy(n) for n in seq]
-    if not parts:
+def _concat(parts: list[str | st.SearchStrategy[str]]) -> st.SearchStrategy[str]:
+    """Fixed text and strategies in sequence. Adjacent fixed text is one ``just``: every part drawn costs the engine
+    a span, and the identifier pattern's literals were most of the draws behind each generated value."""
+    merged: list[str | st.SearchStrategy[str]] = []
+    for part in parts:
+        if isinstance(part, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += part
+        else:
+            merged.append(part)
+    strategies = [st.just(p) if isinstance(p, str) else p for p in merged]
+    if not strategies:
         return st.just("")
-    return st.tuples(*parts).map("".join)
+    if len(strategies) == 1:
+        return strategies[0]
+    return st.tuples(*strategies).map("".join)
+
+
+def _fixed(seq: list[Node]) -> str | None:
+    """The one string ``seq`` matches, when it is nothing but literals."""
+    out = []
+    for op, arg in seq:
+        if op is _c.LITERAL:
+            out.append(chr(arg))
+        elif op is _c.SUBPATTERN and (inner := _fixed(list(arg[-1]))) is not None:
+            out.append(inner)
+        else:
+            return None
+    return "".join(out)
+
+
+def _part(node: Node) -> str | st.SearchStrategy[str]:
+    fixed = _fixed([node])
+    return fixed if fixed is not None else _node_strategy(node)
+
+
+def _strategy(seq: list[Node]) -> st.SearchStrategy[str]:
+    return _concat([_part(n) for n in seq])
 
 
 def _node_strategy(node: Node) -> st.SearchStrategy[str]:
@@ -89,6 +121,9 @@ def _node_strategy(node: Node) -> st.SearchStrategy[str]:
     if op is _c.SUBPATTERN:
         return _strategy(list(arg[-1]))
     if op is _c.BRANCH:
+        fixed = [_fixed(list(alt)) for alt in arg[1]]
+        if all(f is not None for f in fixed):  # (|-us-gov|-cn|...): one draw, not a branch of literal parts
+            return st.sampled_from(fixed)
         return st.one_of([_strategy(list(alt)) for alt in arg[1]])
     if op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
         lo, hi = _repeat_bounds(arg[0], arg[1])
@@ -236,13 +271,13 @@ def _intruder(node: Node) -> st.SearchStrategy[str]:
 
 def _near(seq: list[Node], site: tuple[tuple[int, ...], str], path: tuple[int, ...] = ()) -> st.SearchStrategy[str]:
     target, how = site
-    parts: list[st.SearchStrategy[str]] = []
+    parts: list[str | st.SearchStrategy[str]] = []
     for i, node in enumerate(seq):
         op, arg = node
         here = (*path, i)
         on_path = target[: len(here)] == here
         if not on_path:
-            parts.append(_node_strategy(node))
+            parts.append(_part(node))
         elif here == target and how == "char":
             parts.append(_intruder(node))
         elif here == target:
@@ -263,7 +298,7 @@ def _near(seq: list[Node], site: tuple[tuple[int, ...], str], path: tuple[int, .
                     _near(inner, site, (*here, 0)),
                 ).map(lambda t: "".join(t[0]) + t[1])
             )
-    return st.tuples(*parts).map("".join) if parts else st.just("")
+    return _concat(parts)
 
 
 @functools.cache
