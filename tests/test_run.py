@@ -207,18 +207,6 @@ def test_the_suites_run_under_plain_pytest_too(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "r.json").read_text())["summary"]["fail"] == 0
 
 
-def test_a_parallel_run_merges_into_the_same_report_as_a_serial_one(tmp_path: Path) -> None:
-    pytest.importorskip("xdist")
-    _, serial = _run(tmp_path, "--seed", "4", "--examples", "3", name="serial.json")
-    code = main(
-        ["run", "--quiet", "--seed", "4", "--examples", "3", "--report-json", str(tmp_path / "p.json"), "--", "-n", "2"]
-    )
-    parallel = json.loads((tmp_path / "p.json").read_text())
-    assert code == 0
-    assert {c["id"]: c["outcome"] for c in parallel["clauses"]} == {c["id"]: c["outcome"] for c in serial["clauses"]}
-    assert parallel["requests"] >= serial["requests"]
-
-
 def test_failure_bodies_in_reports_redact_the_sensitive_description_unless_asked() -> None:
     from bedrock_conformance._engine import Recorder, RunConfig
     from bedrock_conformance._http import Exchange, Request, Response

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._http import Exchange, TargetError, encode_label
 from ._schemas import contract
@@ -13,6 +13,9 @@ from ._validator import Outcome
 from .cassettes import CHECK_HEADER, NOT_RECORDED, ReplayTransport, recording_refusal
 from .checks import Result, behaviour_clause, check_answer
 from .targets import FORCE_ERROR_HEADER, Target
+
+if TYPE_CHECKING:
+    from ._pool import Share
 
 MAX_PAGES = 20
 
@@ -79,6 +82,24 @@ class Recorder:
         with self._lock:
             return list(self._by_clause.get(clause, ()))
 
+    def state(self) -> dict[str, Any]:
+        """Every public field (results, skips, counters, ...), to hand to another process."""
+        return {name: value for name, value in vars(self).items() if not name.startswith("_")}
+
+    def merge(self, state: dict[str, Any]) -> None:
+        """Fold another recorder's ``state()`` into this one: lists add up, dicts merge, counts sum."""
+        for name, theirs in state.items():
+            mine = getattr(self, name)
+            if name == "results":
+                self.add(theirs)  # through add(), which keeps the per-clause index
+            elif isinstance(mine, list):
+                mine.extend(theirs)
+            elif isinstance(mine, dict):
+                for key, value in theirs.items():
+                    mine.setdefault(key, value)
+            else:
+                setattr(self, name, mine + theirs)
+
 
 class Session:
     """A run against one target: typed helpers over raw requests, each answer checked and recorded."""
@@ -97,6 +118,13 @@ class Session:
         self.delete_op = ops["DeleteInferenceProfile"]["x-operation"]
         self._profiles: list[dict[str, Any]] | None = None
         self.list_exchanges: list[Exchange] = []
+        # Under pytest-xdist one worker checks the List pages; the others list only to learn the profiles.
+        self.check_listing = True
+        # Under pytest-xdist: this worker's part of the run, and every worker's results, pooled before the first
+        # verdict (see _pool.py). Once pooled, the suites' exercises have all been sent and do not run again.
+        self.share: Share | None = None
+        self.evidence: Recorder | None = None
+        self.sending = True
         transport = target.transport
         self.replay: ReplayTransport | None = transport if isinstance(transport, ReplayTransport) else None
 
@@ -107,7 +135,7 @@ class Session:
         resolved = behaviour_clause("resolveById")
         return any(r.outcome is Outcome.PASS for r in self.recorder.of(resolved))
 
-    def send(self, exchange_request: Any, *, listing: bool = False) -> Exchange:
+    def send(self, exchange_request: Any, *, listing: bool = False, checked: bool = True) -> Exchange:
         try:
             exchange = self.target.transport.send(exchange_request)
         except Exception as exc:
@@ -117,7 +145,8 @@ class Session:
             raise refusal from None
         with self.recorder._lock:
             self.recorder.exchanges += 1
-        self.recorder.add(check_answer(exchange, listing=listing, strict=self.config.strict))
+        if checked:
+            self.recorder.add(check_answer(exchange, listing=listing, strict=self.config.strict))
         return exchange
 
     def label_path(self, template: str, label: str, *, encoded: str | None = None) -> str:
@@ -147,7 +176,8 @@ class Session:
 
     def list_page(self, next_token: str | None = None) -> Exchange:
         query = {self.the_contract.token_member: next_token} if next_token else None
-        return self.send(self.target.transport.request("GET", self.list_path, query=query), listing=True)
+        request = self.target.transport.request("GET", self.list_path, query=query)
+        return self.send(request, listing=True, checked=self.check_listing)
 
     # -------------------------------------------------------------------------------------------- discovery
     def profiles(self) -> list[dict[str, Any]]:

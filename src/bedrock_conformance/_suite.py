@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import pickle
 import random
+import shutil
+import tempfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,7 @@ from hypothesis import strategies as st
 
 from ._engine import Recorder, RunConfig, Session
 from ._http import Exchange, TargetError, encode_label
+from ._pool import Pool, PoolError, pool_from
 from ._schemas import Clause, contract
 from ._strategies import (
     entangled,
@@ -47,6 +51,7 @@ from .targets import Target, TargetOptions, open_target
 PLUGIN_NAME = "bedrock-conformance-run"
 # pytest-xdist: the run's configuration goes to each worker, and each worker's results come back, under this key.
 XDIST_KEY = "bedrock_conformance"
+POOL_KEY = "bedrock_conformance_pool"
 MODULE_ORDER = ("test_request", "test_behaviour", "test_errors", "test_response", "test_sdk")
 
 
@@ -94,6 +99,30 @@ def _no_source_constants() -> Iterator[None]:
         HypothesisProvider._maybe_draw_constant = original  # type: ignore[method-assign]
 
 
+def _drawn(session: Session, strategy: st.SearchStrategy[Any], salt: str) -> list[Any]:
+    """The run's generated cases for one purpose; under pytest-xdist, this worker's own part of them."""
+    count, run_seed, share = session.config.examples, session.config.seed, session.share
+    if share is None:
+        return draw(strategy, count, run_seed, salt)
+    return draw(strategy, share.quota(count), run_seed, share.salt(salt))
+
+
+def _dealt(session: Session, values: list[str]) -> list[str]:
+    """Explicit cases; under pytest-xdist, this worker's part of them."""
+    return values if session.share is None else session.share.part(values)
+
+
+def _exercise(run: Callable[..., None]) -> Callable[..., None]:
+    """An exercise sends once: under pytest-xdist every worker sent its share before the first verdict."""
+
+    @functools.wraps(run)
+    def once(session: Session, *args: Any) -> None:
+        if session.sending:
+            run(session, *args)
+
+    return once
+
+
 def _no_answer(exchange: Exchange, clause_id: str, value: str) -> Result | None:
     if exchange.response is None:
         return Result(clause_id, Outcome.FAIL, f"{value[:60]!r}: {describe(exchange)}", exchange)
@@ -114,6 +143,7 @@ def _valid_examples_for(clause: Clause) -> list[str]:
     return [v for v in examples.values() if len(v) == int(clause.value)]
 
 
+@_exercise
 def run_request_clause(session: Session, clause_id: str) -> None:
     """Identifiers that break the clause must get 400 ValidationException; ones that keep it must not get a 400."""
     clause = contract().clause(clause_id)
@@ -126,15 +156,15 @@ def run_request_clause(session: Session, clause_id: str) -> None:
         _rejudge_recorded_identifiers(session, clause_id)
         return
     # The empty identifier cannot be sent: an empty label is the List operation's path. Its valid side still can.
-    invalid = [v for v in invalid_identifier_examples(clause_id) if v]
+    invalid = _dealt(session, [v for v in invalid_identifier_examples(clause_id) if v])
     if clause.keyword == "pattern":
-        invalid += draw(invalid_identifiers(clause_id), session.config.examples, session.config.seed, clause_id)
+        invalid += _drawn(session, invalid_identifiers(clause_id), clause_id)
     for value in dict.fromkeys(invalid):
         exchange = session.get(value, check=clause_id)
         session.recorder.add([expect_rejected(exchange, clause_id, value) or _no_answer(exchange, clause_id, value)])
-    valid = _valid_examples_for(clause)
+    valid = _dealt(session, _valid_examples_for(clause))
     if clause.keyword == "pattern":
-        valid += draw(valid_identifiers(), session.config.examples, session.config.seed, clause_id + "/valid")
+        valid += _drawn(session, valid_identifiers(), clause_id + "/valid")
     for value in dict.fromkeys(valid):
         exchange = session.get(value, check=clause_id)
         result = expect_accepted(exchange, clause_id, value, session.success)
@@ -186,6 +216,7 @@ def _denied(session: Session, exchange: Exchange, clause: str) -> bool:
     return True
 
 
+@_exercise
 def run_listed_profiles(session: Session) -> None:
     """Each listed profile resolves by id and by ARN to the same body, which equals its List summary."""
     the_contract = contract()
@@ -231,6 +262,7 @@ def run_listed_profiles(session: Session) -> None:
             session.recorder.add([Result(by_arn_clause, Outcome.PASS if same else Outcome.FAIL, message, by_arn)])
 
 
+@_exercise
 def run_percent_decoding(session: Session) -> None:
     """The label is decoded before it is checked: encoded and unencoded ':' mean the same, as do encoded letters."""
     clause = behaviour_clause("percentDecoded")
@@ -274,6 +306,7 @@ def run_percent_decoding(session: Session) -> None:
             session.recorder.add([Result(clause, Outcome.PASS if ok else Outcome.FAIL, message, exchange)])
 
 
+@_exercise
 def run_unknown_identifiers(session: Session) -> None:
     """Valid identifiers that name no profile get 404 ResourceNotFoundException."""
     clause = behaviour_clause("unknownIdentifier")
@@ -297,6 +330,7 @@ def run_unknown_identifiers(session: Session) -> None:
         session.recorder.skip(clause, "every answer was 403: access to profiles is denied, so absence cannot be told")
 
 
+@_exercise
 def run_application_lifecycle(session: Session) -> None:
     """Create an application profile, resolve it, delete it, and see it gone; whatever is created is removed."""
     clauses = ("arnResourceType", "arnEndsWithId")
@@ -346,6 +380,7 @@ def run_application_lifecycle(session: Session) -> None:
 
 
 # ------------------------------------------------------------------------------------------------ error clauses
+@_exercise
 def run_forced_errors(session: Session) -> None:
     """Each modelled error, forced where the target allows it, carries its status, type and message."""
     if not session.target.can_force_errors:
@@ -359,6 +394,7 @@ def run_forced_errors(session: Session) -> None:
 
 
 # ------------------------------------------------------------------------------------------------ sdk clauses
+@_exercise
 def run_sdk_suites(session: Session) -> None:
     """The sdk.* suites for every SDK named with --sdk; without one, the SDK clauses are skipped."""
     from .sdk import run_sdk_suite, sdk_clause_ids
@@ -371,13 +407,38 @@ def run_sdk_suites(session: Session) -> None:
         session.recorder.sdk_runs.append(run_sdk_suite(sdk, session.recorder, session.config))
 
 
+# ------------------------------------------------------------------------------------------------ pytest-xdist
+# The suites' whole exercises (their module fixtures), dealt out to workers in turn; request clauses are split.
+EXERCISES: tuple[tuple[Callable[[Session], None], ...], ...] = (
+    (run_listed_profiles, run_percent_decoding, run_unknown_identifiers, run_application_lifecycle),
+    (run_forced_errors,),
+    (run_sdk_suites,),
+)
+
+
+def send_share(session: Session) -> None:
+    """Under pytest-xdist: everything this worker sends in the run, before any verdict (see _pool.py)."""
+    share = session.share
+    assert share is not None
+    session.check_listing = share.index == 0
+    if share.index == 0:
+        session.profiles()
+    for clause_id in request_clause_ids():
+        run_request_clause(session, clause_id)
+    for unit, runs in enumerate(EXERCISES):
+        if share.deals(unit):
+            for run in runs:
+                run(session)
+
+
 # ------------------------------------------------------------------------------------------------ verdicts
 def verdict(session: Session, clause_id: str, baseline: dict[str, str]) -> None:
-    """Turn the clause's recorded results into a pytest outcome."""
-    results = session.recorder.of(clause_id)
+    """Turn the clause's recorded results (every worker's, under pytest-xdist) into a pytest outcome."""
+    evidence = session.evidence or session.recorder
+    results = evidence.of(clause_id)
     outcome = worst(r.outcome for r in results)
     if not results:
-        pytest.skip(session.recorder.skips.get(clause_id, "no check of this clause ran against this target"))
+        pytest.skip(evidence.skips.get(clause_id, "no check of this clause ran against this target"))
     if outcome is Outcome.FAIL:
         failures = [r for r in results if r.outcome is Outcome.FAIL]
         lines = [f"{clause_id}: {contract().clause(clause_id).spec}"]
@@ -450,6 +511,10 @@ class ConformancePlugin:
         self.interrupted = False
         self.fatal: str | None = None
         self.recording: Recording | None = None
+        # pytest-xdist: the controller's shared directory and its next share index; a worker's pool.
+        self.pool_directory: str | None = None
+        self.shares: dict[str, int] = {}
+        self.pool: Pool | None = None
 
     def _open(self) -> Session:
         if self.session is None:
@@ -479,34 +544,70 @@ class ConformancePlugin:
     def pytest_configure(self, config: pytest.Config) -> None:
         if self.config.record and getattr(config.option, "numprocesses", None):
             raise pytest.UsageError("--record writes one cassette per suite from one process: drop -n")
+        if self.worker:
+            self.pool = pool_from(getattr(config, "workerinput", {}), POOL_KEY)
+        elif (
+            getattr(config.option, "numprocesses", None)
+            and config.getoption("dist", "no") not in ("no", "each")
+            and not self.config.target.startswith("replay:")
+        ):
+            # A replay looks answers up per suite's cassette, so its workers each judge what they replay.
+            self.pool_directory = tempfile.mkdtemp(prefix="bedrock-conformance-pool-")
+
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        if self.pool_directory is not None:
+            shutil.rmtree(self.pool_directory, ignore_errors=True)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:
-        """xdist controller: a worker runs with this run's configuration, the seed included."""
+        """xdist controller: a worker runs with this run's configuration, the seed included, and its share."""
         node.workerinput[XDIST_KEY] = dataclasses.asdict(self.config)
+        if self.pool_directory is not None:
+            count = int(node.workerinput["workercount"])
+            # A worker that replaces one that died takes over its share.
+            free = [i for i in range(count) if i not in self.shares.values()]
+            index = free[0] if free else len(self.shares) % count
+            self.shares[node.gateway.id] = index
+            node.workerinput[POOL_KEY] = {"directory": self.pool_directory, "index": index, "count": count}
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: object) -> None:
         """xdist controller: fold a finished worker's results into this run's."""
         output = getattr(node, "workeroutput", {}).get(XDIST_KEY)
+        if error:
+            self.shares.pop(node.gateway.id, None)
         if output is None:
             self.fatal = self.fatal or f"pytest-xdist worker {node.gateway.id} went down: {error or 'no results'}"
             return
         # Pickled by our own worker process, a child of this one.
         state, fatal, interrupted = pickle.loads(output)
-        for name, theirs in state.items():
-            mine = getattr(self.recorder, name)
-            if name == "results":
-                self.recorder.add(theirs)  # through add(), which keeps the per-clause index
-            elif isinstance(mine, list):
-                mine.extend(theirs)
-            elif isinstance(mine, dict):
-                for key, value in theirs.items():
-                    mine.setdefault(key, value)
-            else:
-                setattr(self.recorder, name, mine + theirs)
+        self.recorder.merge(state)
         self.fatal = self.fatal or fatal
         self.interrupted = self.interrupted or interrupted
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> None:
+        """xdist worker with a pool: send this worker's share, then pool every worker's results for the verdicts."""
+        pool = self.pool
+        if pool is None:
+            return
+        pool.announce()
+        try:
+            run = self._open()
+            run.share = pool.share
+            send_share(run)
+        except (TargetError, CassetteError) as exc:
+            self.fatal = self.fatal or str(exc)
+        finally:
+            pool.publish(self.recorder, self.fatal)  # even on the way out: the others wait for it
+        if self.session is None:
+            return
+        self.session.sending = False
+        try:
+            self.session.evidence, theirs = pool.gather(self.recorder)
+        except PoolError as exc:
+            theirs = str(exc)
+        self.fatal = self.fatal or theirs
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         def rank(item: pytest.Item) -> int:
@@ -558,9 +659,7 @@ class ConformancePlugin:
         if self.worker:
             if self.session is not None:
                 self.session.close()
-            # Every public field of the recorder (results, skips, counters, ...): lists add up, dicts merge, counts sum.
-            state = {name: value for name, value in vars(self.recorder).items() if not name.startswith("_")}
-            output = (state, self.fatal, self.interrupted)
+            output = (self.recorder.state(), self.fatal, self.interrupted)
             session.config.workeroutput[XDIST_KEY] = pickle.dumps(output)  # type: ignore[attr-defined]
             return
         if self.recording is not None and self.session is not None:

@@ -1,0 +1,120 @@
+"""pytest-xdist: workers split a run's requests, and every worker judges each clause from all of them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mutants import MUTANTS, Proxy
+
+from bedrock_conformance import _pool
+from bedrock_conformance._engine import Recorder
+from bedrock_conformance._pool import Pool, PoolError, Share
+from bedrock_conformance.cli import main
+from bedrock_conformance.mock import MockServer
+
+pytest.importorskip("xdist")
+
+JUNIT = {"pass": "passed", "deviation": "passed", "fail": "failed", "skip": "skipped"}
+
+
+def _run(tmp_path: Path, name: str, *args: str, workers: int = 0) -> tuple[int, dict[str, Any], dict[str, str]]:
+    report, junit = tmp_path / f"{name}.json", tmp_path / f"{name}.xml"
+    argv = ["run", "--quiet", "--report-json", str(report), "--junit-xml", str(junit), *args]
+    argv += ["--", "-p", "no:unraisableexception", *(["-n", str(workers)] if workers else [])]
+    code = main(argv)
+    cases = {}
+    for case in ET.parse(junit).getroot().iter("testcase"):
+        outcome = "failed" if case.find("failure") is not None else "passed"
+        outcome = "skipped" if case.find("skipped") is not None else outcome
+        cases[case.attrib["name"].split("[", 1)[1].rstrip("]")] = outcome
+    return code, json.loads(report.read_text(encoding="utf-8")), cases
+
+
+@pytest.fixture(scope="module")
+def reference_mock() -> Iterator[MockServer]:
+    with MockServer() as mock:
+        yield mock
+
+
+def test_a_parallel_run_gives_every_clause_the_serial_outcome_without_repeating_suites(tmp_path: Path) -> None:
+    _, serial, _ = _run(tmp_path, "serial", "--seed", "4", "--examples", "4")
+    code, parallel, junit = _run(tmp_path, "parallel", "--seed", "4", "--examples", "4", workers=2)
+    assert code == 0
+    outcomes = {c["id"]: c["outcome"] for c in parallel["clauses"]}
+    assert outcomes == {c["id"]: c["outcome"] for c in serial["clauses"]}
+    assert junit == {clause: JUNIT[outcome] for clause, outcome in outcomes.items()}
+    # The behaviour suite and the List pages ran once, on one worker, as in a serial run.
+    checks = lambda report: {c["id"]: c["checks"] for c in report["clauses"] if c["id"].startswith("behaviour.")}  # noqa: E731
+    assert checks(parallel) == checks(serial)
+
+
+@pytest.mark.parametrize("name", ["rejects-valid-partition", "accepts-trailing-newline", "unknown-identifier-found"])
+def test_each_workers_verdict_is_the_clauses_outcome_over_every_workers_requests(
+    name: str, reference_mock: MockServer, tmp_path: Path
+) -> None:
+    # The case that exposes a mutant goes to one worker; the clause's test may run on the other.
+    mutant = next(m for m in MUTANTS if m.name == name)
+    with Proxy(reference_mock.url, mutant.build()) as proxy:
+        code, report, junit = _run(tmp_path, name, "--target", proxy.url, "--seed", "1", "--examples", "4", workers=2)
+    assert code == 1
+    outcomes = {c["id"]: c["outcome"] for c in report["clauses"]}
+    assert outcomes[mutant.breaks] == "fail"
+    assert junit == {clause: JUNIT[outcome] for clause, outcome in outcomes.items()}
+
+
+def test_the_same_seed_and_workers_send_the_same_requests(tmp_path: Path) -> None:
+    runs = [_run(tmp_path, f"r{i}", "--seed", "9", "--examples", "6", workers=2)[1] for i in range(2)]
+    assert runs[0]["requests"] == runs[1]["requests"]
+    assert [c["checks"] for c in runs[0]["clauses"]] == [c["checks"] for c in runs[1]["clauses"]]
+
+
+def test_a_target_that_cannot_be_reached_stops_every_worker_with_one_line(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bedrock_conformance.cli", "run", "--target", "http://127.0.0.1:1", "--", "-n", "2"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert "cannot reach http://127.0.0.1:1" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 5])
+def test_shares_split_the_cases_and_deal_each_exercise_to_one_worker(count: int) -> None:
+    shares = [Share(i, count) for i in range(count)]
+    values = list(range(23))
+    assert sorted(v for s in shares for v in s.part(values)) == values
+    assert sum(s.quota(25) for s in shares) == 25
+    assert max(s.quota(25) for s in shares) - min(s.quota(25) for s in shares) <= 1
+    for unit in range(4):
+        assert sum(s.deals(unit) for s in shares) == 1
+    assert len({s.salt("x") for s in shares}) == count
+
+
+def test_workers_pool_their_results_and_a_dead_one_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first, second = Pool(tmp_path, Share(0, 2)), Pool(tmp_path, Share(1, 2))
+    mine, theirs = Recorder(), Recorder()
+    mine.skip("a.b.c", "mine")
+    theirs.skip("d.e.f", "theirs")
+    theirs.exchanges = 3
+    second.announce()
+    second.publish(theirs, "stopped there")
+    pooled, fatal = first.gather(mine)
+    assert (pooled.skips, pooled.exchanges, fatal) == ({"a.b.c": "mine", "d.e.f": "theirs"}, 3, "stopped there")
+    assert mine.skips == {"a.b.c": "mine"}  # a worker's own results stay its own: the controller merges those
+
+    (tmp_path / "share-1").unlink()
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    (tmp_path / "alive-1").write_text(gone.stdout.strip(), encoding="ascii")
+    monkeypatch.setattr(_pool, "REPLACE_SECONDS", 0.05)
+    with pytest.raises(PoolError, match="worker 2 of 2 went down before sharing its results"):
+        first.gather(mine)
