@@ -21,7 +21,7 @@ SCALES = (10, 100, 1000)
 # A super-linear run is one whose cost per added example grows by more than half from the small to the big step.
 LINEAR_BOUND = 1.5
 # A bigger run for row 6's notes, where the fixed cost of starting workers weighs less.
-BIG_RUN = 200
+BIG_RUN = 1000
 
 
 @dataclass
