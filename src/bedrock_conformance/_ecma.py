@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 # ECMA-262 WhiteSpace and LineTerminator code points (what \s means there).
 _ECMA_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
@@ -166,4 +167,46 @@ def compile_whole(pattern: str) -> re.Pattern[str]:
 
 def whole_match(pattern: str, value: str) -> bool:
     """True when ``value`` matches ``pattern`` as a whole, with ECMA-262 meaning."""
-    return compile_whole(pattern).match(value) is not None
+    return compile_matcher(pattern)(value) is not None
+
+
+def _uncaptured(regex: str) -> str:
+    """``regex`` (a ``translate`` result) with each capturing group made non-capturing."""
+    out: list[str] = []
+    i, in_class = 0, False
+    while i < len(regex):
+        c = regex[i]
+        if c == "\\":
+            out.append(regex[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            # A ']' first in a class (after any '^') is a literal, not the class's end.
+            first = i + 2 if regex.startswith("^", i + 1) else i + 1
+            if regex.startswith("]", first):
+                out.append(regex[i : first + 1])
+                i = first + 1
+                continue
+        elif c == "(" and not regex.startswith("?", i + 1):
+            out.append("(?:")
+            i += 1
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+@functools.cache
+def compile_matcher(pattern: str) -> Callable[[str], re.Match[str] | None]:
+    """``compile_whole(pattern).match`` without capturing groups, which cost a good part of a match's time."""
+    # A check asks only whether the value matches, so no group needs saving unless a backreference reads it.
+    regex = translate(pattern)
+    if re.search(r"\\[1-9]", regex):
+        return compile_whole(pattern).match
+    try:
+        return re.compile(r"\A(?:" + _uncaptured(regex) + r")\Z").match
+    except re.error as exc:
+        raise PatternError(f"cannot compile {pattern!r}: {exc}") from exc

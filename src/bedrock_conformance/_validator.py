@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import calendar
 import enum
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
-from ._ecma import compile_whole
+from ._ecma import compile_matcher, compile_whole
 from ._schemas import Contract, Deviation, contract
 
 REDACTED = "<redacted>"
@@ -34,7 +34,7 @@ def worst(outcomes: Iterable[Outcome]) -> Outcome:
     return max(outcomes, key=_RANK.__getitem__, default=Outcome.SKIP)
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     """One check of one clause at one place in a value."""
 
@@ -84,19 +84,30 @@ DATE_TIME_PATTERN = r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)
 _RFC3339 = compile_whole(DATE_TIME_PATTERN)
 
 
+# The calendar as two-digit fields (the pattern admits ASCII digits only, so comparing the text compares the numbers):
+# days in each month of a common year, the hours and minutes a clock shows, and what a leap second needs.
+_MONTH_DAYS = {f"{month:02d}": calendar.monthrange(1, month)[1] for month in range(1, 13)}
+_FEBRUARY, _NO_YEAR = f"{2:02d}", f"{0:04d}"
+_LAST_HOUR, _LAST_MINUTE, _LEAP_SECOND = f"{23:02d}", f"{59:02d}", f"{60:02d}"
+
+
 def is_datetime(value: str) -> bool:
     """RFC 3339 ``date-time`` (section 5.6), calendar-checked; a leap second is allowed."""
     m = _RFC3339.match(value)
-    if not m:
+    if m is None:
         return False
-    year, month, day, hour, minute, second = (int(g) for g in m.groups()[:6])
-    if m.group(9) is not None and (int(m.group(9)) > 23 or int(m.group(10)) > 59):
+    year, month, day, hour, minute, second, _fraction, _zone, offset_hour, offset_minute = m.groups()
+    days = _MONTH_DAYS.get(month)
+    if days is None or year == _NO_YEAR or hour > _LAST_HOUR or minute > _LAST_MINUTE:
         return False
-    try:
-        datetime(year, month, day, hour, minute, min(second, 59))
-    except ValueError:
+    if offset_hour is not None and (offset_hour > _LAST_HOUR or offset_minute > _LAST_MINUTE):
         return False
-    return second <= 59 or (second == 60 and minute == 59)
+    day_number = int(day)
+    if day_number < 1 or (
+        day_number > days and not (day_number == 29 and month == _FEBRUARY and calendar.isleap(int(year)))
+    ):
+        return False
+    return second <= _LAST_MINUTE or (second == _LEAP_SECOND and minute == _LAST_MINUTE)
 
 
 _TYPES: dict[str, Callable[[Any], bool]] = {
@@ -166,16 +177,19 @@ _APPLIES = {
 def _holds(keyword: str, limit: Any) -> Callable[[Any], bool]:
     """The keyword's test with its limit bound (a pattern compiled once)."""
     if keyword == "pattern":
-        match = compile_whole(limit).match
+        match = compile_matcher(limit)
         return lambda v: match(v) is not None
     holds = _HOLDS[keyword]
     return lambda v: holds(v, limit)
 
 
+_TO_JSON = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _shown(value: Any, sensitive: bool) -> str:
     if sensitive and isinstance(value, str):
         return f"{REDACTED} ({len(value)} characters)"
-    text = json.dumps(value, ensure_ascii=False)
+    text = _TO_JSON(value)
     return text if len(text) <= 120 else f"{text[:100]}…{text[-10:]} ({len(text)} characters)"
 
 
