@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
+import threading
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from mutants import MUTANTS, Proxy
+from mutants import MUTANTS, Call, Proxy, Reply, Upstream
 
 from bedrock_conformance import _pool
 from bedrock_conformance._engine import Recorder
@@ -86,6 +90,30 @@ def test_a_target_that_cannot_be_reached_stops_every_worker_with_one_line(tmp_pa
     assert result.returncode == 2
     assert "cannot reach http://127.0.0.1:1" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_an_interrupted_parallel_run_keeps_what_every_worker_sent(reference_mock: MockServer, tmp_path: Path) -> None:
+    seen = threading.Semaphore(0)
+
+    def slow(call: Call, upstream: Upstream) -> Reply:
+        seen.release()
+        time.sleep(0.02)
+        return upstream(call)
+
+    report = tmp_path / "r.json"
+    with Proxy(reference_mock.url, slow) as proxy:
+        argv = [sys.executable, "-m", "bedrock_conformance.cli", "run", "--target", proxy.url, "--seed", "1"]
+        argv += ["--examples", "300", "--report-json", str(report), "--", "-n", "2"]
+        run = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        for _ in range(60):  # both workers are sending by then
+            assert seen.acquire(timeout=60)
+        os.killpg(run.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
+        _, err = run.communicate(timeout=60)
+    assert run.returncode == 130, err.decode()[-1000:]
+    written = json.loads(report.read_text(encoding="utf-8"))
+    assert written["complete"] is False
+    assert written["requests"] >= 60 - 2  # each worker may have had one request in flight
+    assert sum(c["checks"] for c in written["clauses"]) > 60
 
 
 @pytest.mark.parametrize("count", [1, 2, 3, 5])

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import pickle
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -133,3 +133,11 @@ def pool_from(workerinput: dict[str, Any], key: str) -> Pool | None:
     if not directory.is_dir():  # a worker on another machine cannot see it: it judges from its own results
         return None
     return Pool(directory, Share(int(given["index"]), int(given["count"])))
+
+
+def published(directory: Path) -> Iterator[tuple[int, dict[str, Any], str | None]]:
+    """Every share left in ``directory``: its index, its recorder's state, and why its worker stopped, if it did."""
+    for path in sorted(directory.glob("share-*")):
+        # Written by a worker of this run, into the directory this controller created.
+        state, fatal = pickle.loads(path.read_bytes())
+        yield int(path.name.rpartition("-")[2]), state, fatal

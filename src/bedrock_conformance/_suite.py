@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from ._engine import Recorder, RunConfig, Session
 from ._http import Exchange, TargetError, encode_label
-from ._pool import Pool, PoolError, pool_from
+from ._pool import Pool, PoolError, pool_from, published
 from ._schemas import Clause, contract
 from ._strategies import (
     entangled,
@@ -520,6 +520,7 @@ class ConformancePlugin:
         # pytest-xdist: the controller's shared directory and its next share index; a worker's pool.
         self.pool_directory: str | None = None
         self.shares: dict[str, int] = {}
+        self.merged_shares: set[int] = set()
         self.pool: Pool | None = None
 
     def _open(self) -> Session:
@@ -580,8 +581,7 @@ class ConformancePlugin:
     def pytest_testnodedown(self, node: Any, error: object) -> None:
         """xdist controller: fold a finished worker's results into this run's."""
         output = getattr(node, "workeroutput", {}).get(XDIST_KEY)
-        if error:
-            self.shares.pop(node.gateway.id, None)
+        index = self.shares.pop(node.gateway.id, None) if error else self.shares.get(node.gateway.id)
         if output is None:
             self.fatal = self.fatal or f"pytest-xdist worker {node.gateway.id} went down: {error or 'no results'}"
             return
@@ -590,6 +590,17 @@ class ConformancePlugin:
         self.recorder.merge(state)
         self.fatal = self.fatal or fatal
         self.interrupted = self.interrupted or interrupted
+        if index is not None:
+            self.merged_shares.add(index)
+
+    def _recover_shares(self) -> None:
+        """xdist controller: what a worker sent and shared, but never handed back (interrupted or gone), counts."""
+        if self.pool_directory is None:
+            return
+        for index, state, _ in published(Path(self.pool_directory)):
+            if index not in self.merged_shares:
+                self.recorder.merge(state)
+                self.merged_shares.add(index)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session: pytest.Session) -> None:
@@ -671,6 +682,7 @@ class ConformancePlugin:
         if self.recording is not None and self.session is not None:
             complete = not self.interrupted and self.fatal is None
             self.recording.finish(self.session.target.transport, complete=complete)
+        self._recover_shares()
         target_name = self.session.target.name if self.session else self.config.target
         self.report = build_report(
             self.recorder,
