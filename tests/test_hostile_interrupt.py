@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 
 from zoo import servers as zoo
+from zoo.runs import INTERRUPTIBLE_CLI
 
 from bedrock_conformance.cassettes import read_cassette
 
@@ -43,7 +44,7 @@ class Holder:
 
 
 def _interrupted_run(url: str, holder: Holder, *extra: str) -> tuple[int, str, str]:
-    command = [sys.executable, "-m", "bedrock_conformance.cli", "run", "--target", url, "--examples", "2"]
+    command = [*INTERRUPTIBLE_CLI, "run", "--target", url, "--examples", "2"]
     process = subprocess.Popen(
         [*command, "--seed", "1", *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )

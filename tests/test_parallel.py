@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from mutants import MUTANTS, Call, Proxy, Reply, Upstream
+from zoo.runs import INTERRUPTIBLE_CLI
 
 from bedrock_conformance import _pool
 from bedrock_conformance._engine import Recorder
@@ -102,7 +103,7 @@ def test_an_interrupted_parallel_run_keeps_what_every_worker_sent(reference_mock
 
     report = tmp_path / "r.json"
     with Proxy(reference_mock.url, slow) as proxy:
-        argv = [sys.executable, "-m", "bedrock_conformance.cli", "run", "--target", proxy.url, "--seed", "1"]
+        argv = [*INTERRUPTIBLE_CLI, "run", "--target", proxy.url, "--seed", "1"]
         argv += ["--examples", "300", "--report-json", str(report), "--", "-n", "2"]
         run = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
         for _ in range(60):  # both workers are sending by then

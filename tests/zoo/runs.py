@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,3 +80,14 @@ def get_of(identifier: str) -> Callable[[Incoming], bool]:
         return request.method == "GET" and request.path == path
 
     return applies
+
+
+# ``bedrock-conformance`` as a child process that Ctrl-C can interrupt. A process started with SIGINT ignored (a
+# background job of a non-interactive shell, as some CI runners are) passes that on, and Python then never raises
+# KeyboardInterrupt; the child restores it first.
+INTERRUPTIBLE_CLI = [
+    sys.executable,
+    "-c",
+    "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "from bedrock_conformance.cli import main; sys.exit(main(sys.argv[1:]))",
+]
