@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -222,3 +223,13 @@ def test_failure_bodies_in_reports_redact_the_sensitive_description_unless_asked
     shown = json.dumps(build_report(recorder, RunConfig(show_sensitive=True), "t"))
     assert "secret roadmap" not in quiet and "<redacted>" in quiet
     assert "secret roadmap" in shown
+
+
+def test_workers_without_pytest_xdist_are_one_line_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "xdist" else real(name, *a))
+    for workers in (["-n", "2"], ["-n2"], ["--numprocesses=2"]):
+        assert main(["run", "--", *workers]) == 2
+        assert capsys.readouterr().err == "error: -n needs pytest-xdist: pip install pytest-xdist\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import sys
@@ -101,6 +102,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if overall is Outcome.FAIL else 0
 
 
+def _wants_workers(pytest_args: list[str]) -> bool:
+    """Whether the arguments passed on to pytest ask for pytest-xdist workers (-n N, -nN, --numprocesses)."""
+    return any(a == "--numprocesses" or a.startswith(("-n", "--numprocesses=")) for a in pytest_args)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     import pytest
 
@@ -120,6 +126,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             parse_sdk(sdk)
         except SdkSpecError as exc:
             raise UsageError(str(exc)) from exc
+    if _wants_workers(args.pytest_args or []) and importlib.util.find_spec("xdist") is None:
+        raise UsageError("-n needs pytest-xdist: pip install pytest-xdist")
     try:
         plugin = ConformancePlugin(config)
         plugin.session = open_session(config, plugin.recorder)
