@@ -23,6 +23,7 @@ from bedrock_conformance._engine import Recorder
 from bedrock_conformance._pool import Pool, PoolError, Share
 from bedrock_conformance.cli import main
 from bedrock_conformance.mock import MockServer
+from bedrock_conformance.targets import TargetOptions, open_target
 
 pytest.importorskip("xdist")
 
@@ -115,6 +116,24 @@ def test_an_interrupted_parallel_run_keeps_what_every_worker_sent(reference_mock
     assert written["complete"] is False
     assert written["requests"] >= 60 - 2  # each worker may have had one request in flight
     assert sum(c["checks"] for c in written["clauses"]) > 60
+
+
+def test_workers_keep_the_runs_request_budget_together(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = tmp_path / "r.json"
+    assert main(["run", "--quiet", "--budget", "40", "--report-json", str(report), "--", "-n", "2"]) == 2
+    assert "request budget of 40 used up" in capsys.readouterr().err
+    assert json.loads(report.read_text(encoding="utf-8"))["requests"] <= 40
+
+
+@pytest.mark.parametrize(("share", "budget", "rate"), [(Share(0, 2), 21, 2.0), (Share(1, 2), 20, 2.0), (None, 41, 4.0)])
+def test_a_worker_gets_its_share_of_the_budget_and_the_rate(
+    reference_mock: MockServer, share: Share | None, budget: int, rate: float
+) -> None:
+    target = open_target(TargetOptions(spec=reference_mock.url, budget=41, rate=4.0, share=share))
+    try:
+        assert (target.transport.options.budget, target.transport.options.rate) == (budget, rate)
+    finally:
+        target.close()
 
 
 @pytest.mark.parametrize("count", [1, 2, 3, 5])

@@ -232,6 +232,8 @@ class TransportOptions:
     timeout: float = 10.0
     insecure: bool = False
     budget: int | None = None
+    # The whole run's budget, when ``budget`` is one pytest-xdist worker's share of it.
+    run_budget: int | None = None
     rate: float | None = None
     retries_on_throttle: int = 0
     read_only: bool = False
@@ -474,8 +476,11 @@ class Transport:
 
     def _spend(self) -> None:
         with self._lock:
-            if self.options.budget is not None and self.sent >= self.options.budget:
-                raise BudgetExhausted(f"request budget of {self.options.budget} used up (raise it with --budget)")
+            budget = self.options.budget
+            if budget is not None and self.sent >= budget:
+                run_budget = self.options.run_budget
+                spent = f"{run_budget} used up (this worker's {budget})" if run_budget else f"{budget} used up"
+                raise BudgetExhausted(f"request budget of {spent} (raise it with --budget)")
             self.sent += 1
 
     def _send_once(self, request: Request) -> Exchange:

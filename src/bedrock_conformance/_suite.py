@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from ._engine import Recorder, RunConfig, Session
 from ._http import Exchange, TargetError, encode_label
-from ._pool import Pool, PoolError, pool_from, published
+from ._pool import Pool, PoolError, Share, pool_from, published
 from ._schemas import Clause, contract
 from ._strategies import (
     entangled,
@@ -457,7 +457,7 @@ def verdict(session: Session, clause_id: str, baseline: dict[str, str]) -> None:
         pytest.fail("\n".join(lines), pytrace=False)
 
 
-def open_session(config: RunConfig, recorder: Recorder | None = None) -> Session:
+def open_session(config: RunConfig, recorder: Recorder | None = None, share: Share | None = None) -> Session:
     """Open the configured target (``replay:DIR`` included) as a session; TargetError/CassetteError if it can't."""
     if config.target.startswith("replay:"):
         transport, meta = open_replay(Path(config.target.partition(":")[2]))
@@ -488,9 +488,12 @@ def open_session(config: RunConfig, recorder: Recorder | None = None) -> Session
             allow_writes=config.allow_writes,
             seed=config.seed,
             mock_clock=config.mock_clock,
+            share=share,
         )
     )
-    return Session(target, config, recorder)
+    session = Session(target, config, recorder)
+    session.share = share
+    return session
 
 
 def _group(item: pytest.Item) -> str:
@@ -525,7 +528,7 @@ class ConformancePlugin:
 
     def _open(self) -> Session:
         if self.session is None:
-            self.session = open_session(self.config, self.recorder)
+            self.session = open_session(self.config, self.recorder, self.pool.share if self.pool else None)
         if self.config.record and self.recording is None:
             target = self.session.target
             mock = target.kind == "mock"
@@ -610,9 +613,7 @@ class ConformancePlugin:
             return
         pool.announce()
         try:
-            run = self._open()
-            run.share = pool.share
-            send_share(run)
+            send_share(self._open())
         except (TargetError, CassetteError) as exc:
             self.fatal = self.fatal or str(exc)
         finally:

@@ -6,11 +6,15 @@ import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from botocore.credentials import Credentials
 
 from ._http import TargetError, Transport, TransportOptions
 from .mock import FORCE_ERROR_HEADER
+
+if TYPE_CHECKING:
+    from ._pool import Share
 
 __all__ = ["DUMMY", "FORCE_ERROR_HEADER", "Target", "TargetOptions", "open_target"]
 
@@ -30,6 +34,8 @@ class TargetOptions:
     allow_writes: bool | None = None
     seed: int = 0
     mock_clock: str | None = None
+    # A pytest-xdist worker's share of the run: it gets that part of the request budget and of the rate.
+    share: Share | None = None
 
 
 @dataclass
@@ -73,12 +79,24 @@ def _probe(transport: Transport) -> None:
         raise
 
 
+def _limit(limits: TransportOptions, options: TargetOptions, budget: int | None, rate: float | None) -> None:
+    """Set the request budget and rate for this process: a pytest-xdist worker gets its share of the run's."""
+    share = options.share
+    limits.budget, limits.rate = budget, rate
+    if share is None or share.count == 1:
+        return
+    # The limits hold for all workers together, as the user gave them (or as real AWS's defaults say).
+    if budget is not None:
+        limits.budget, limits.run_budget = share.quota(budget), budget
+    if rate is not None:
+        limits.rate = rate / share.count
+
+
 def open_target(options: TargetOptions) -> Target:
     """Start or connect to the target named by ``options.spec``."""
     spec = options.spec
-    transport_options = TransportOptions(
-        timeout=options.timeout, insecure=options.insecure, budget=options.budget, rate=options.rate
-    )
+    transport_options = TransportOptions(timeout=options.timeout, insecure=options.insecure)
+    _limit(transport_options, options, options.budget, options.rate)
     if spec == "mock":
         from .mock import MockServer
 
@@ -99,8 +117,8 @@ def open_target(options: TargetOptions) -> Target:
             raise TargetError("refusing to call real AWS from CI: replay its cassettes instead")
         region = spec.partition(":")[2] or options.region
         creds = _aws_credentials(options.aws_profile)
-        transport_options.budget = options.budget if options.budget is not None else 200
-        transport_options.rate = options.rate if options.rate is not None else 5.0
+        budget = options.budget if options.budget is not None else 200
+        _limit(transport_options, options, budget, options.rate if options.rate is not None else 5.0)
         transport_options.retries_on_throttle = 3
         transport_options.read_only = not options.allow_writes
         transport = Transport(f"https://bedrock.{region}.amazonaws.com", region, creds, transport_options)
