@@ -145,6 +145,12 @@ def test_shares_split_the_cases_and_deal_each_exercise_to_one_worker(count: int)
     assert max(s.quota(25) for s in shares) - min(s.quota(25) for s in shares) <= 1
     for unit in range(4):
         assert sum(s.deals(unit) for s in shares) == 1
+    for handicap in (0, 10, 1000):
+        quotas = [s.quota(100, handicap) for s in shares]
+        dealt = next(q for s, q in zip(shares, quotas, strict=True) if s.deals(0))
+        assert sum(quotas) == 100
+        # The worker with extra cases of its own takes fewer of these, so that all have about as many in all.
+        assert count == 1 or dealt == max(0, round((100 - handicap * (count - 1)) / count))
     assert len({s.salt("x") for s in shares}) == count
 
 

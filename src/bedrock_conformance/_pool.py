@@ -39,9 +39,19 @@ class Share:
         """Every count-th value, from this worker's index: the explicit cases are dealt out, not drawn."""
         return list(values[self.index :: self.count])
 
-    def quota(self, total: int) -> int:
-        """This worker's number of the ``total`` generated cases; the quotas add up to ``total``."""
-        return total // self.count + (1 if self.index < total % self.count else 0)
+    def quota(self, total: int, handicap: int = 0) -> int:
+        """This worker's number of the ``total`` generated cases; the quotas add up to ``total``.
+
+        The worker dealt the first whole exercise, which draws ``handicap`` cases of its own on top, takes that many
+        fewer of these, so that the workers finish together.
+        """
+        if self.count == 1:
+            return total
+        light = max(0, min(total, round((total - handicap * (self.count - 1)) / self.count)))
+        if self.deals(0):
+            return light
+        rest, others = total - light, self.count - 1
+        return rest // others + (1 if self.index < rest % others else 0)
 
     def salt(self, salt: str) -> str:
         """The draw salt for this worker's cases: the same seed and -n send the same requests."""
