@@ -104,7 +104,7 @@ class Recorder:
 class Session:
     """A run against one target: typed helpers over raw requests, each answer checked and recorded."""
 
-    def __init__(self, target: Target, config: RunConfig, recorder: Recorder | None = None):
+    def __init__(self, target: Target, config: RunConfig, recorder: Recorder | None = None, share: Share | None = None):
         self.target = target
         self.config = config
         self.recorder = recorder or Recorder()
@@ -118,17 +118,24 @@ class Session:
         self.delete_op = ops["DeleteInferenceProfile"]["x-operation"]
         self._profiles: list[dict[str, Any]] | None = None
         self.list_exchanges: list[Exchange] = []
-        # Under pytest-xdist one worker checks the List pages; the others list only to learn the profiles.
-        self.check_listing = True
         # Under pytest-xdist: this worker's part of the run, and every worker's results, pooled before the first
-        # verdict (see _pool.py). Once pooled, the suites' exercises have all been sent and do not run again.
-        self.share: Share | None = None
+        # verdict (see _pool.py).
+        self.share = share
         self.evidence: Recorder | None = None
-        self.sending = True
         transport = target.transport
         self.replay: ReplayTransport | None = transport if isinstance(transport, ReplayTransport) else None
 
     # -------------------------------------------------------------------------------------------- sending
+    @property
+    def sending(self) -> bool:
+        """Whether the suites' exercises still run: once every worker's results are pooled, all have been sent."""
+        return self.evidence is None
+
+    @property
+    def check_listing(self) -> bool:
+        """Under pytest-xdist one worker checks the List pages; the others list only to learn the profiles."""
+        return self.share is None or self.share.index == 0
+
     @property
     def access_proven(self) -> bool:
         """Some Get of a profile succeeded, so the caller is not denied everything."""

@@ -42,8 +42,8 @@ class Share:
     def quota(self, total: int, handicap: int = 0) -> int:
         """This worker's number of the ``total`` generated cases; the quotas add up to ``total``.
 
-        The worker dealt the first whole exercise, which draws ``handicap`` cases of its own on top, takes that many
-        fewer of these, so that the workers finish together.
+        The worker dealt the first whole exercise draws ``handicap`` cases of its own on top, so it takes fewer of
+        these: enough fewer that every worker draws about as many in all.
         """
         if self.count == 1:
             return total

@@ -434,8 +434,7 @@ def send_share(session: Session) -> None:
     """Under pytest-xdist: everything this worker sends in the run, before any verdict (see _pool.py)."""
     share = session.share
     assert share is not None
-    session.check_listing = share.index == 0
-    if share.index == 0:
+    if session.check_listing:
         session.profiles()
     for clause_id in request_clause_ids():
         run_request_clause(session, clause_id)
@@ -499,9 +498,7 @@ def open_session(config: RunConfig, recorder: Recorder | None = None, share: Sha
             share=share,
         )
     )
-    session = Session(target, config, recorder)
-    session.share = share
-    return session
+    return Session(target, config, recorder, share)
 
 
 def _group(item: pytest.Item) -> str:
@@ -628,7 +625,6 @@ class ConformancePlugin:
             pool.publish(self.recorder, self.fatal)  # even on the way out: the others wait for it
         if self.session is None:
             return
-        self.session.sending = False
         try:
             self.session.evidence, theirs = pool.gather(self.recorder)
         except PoolError as exc:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._ecma import compile_matcher, compile_whole
+from ._ecma import compile_matcher, compile_whole, whole_match
 from ._schemas import Contract, Deviation, contract
 
 REDACTED = "<redacted>"
@@ -139,7 +139,7 @@ _HOLDS: dict[str, Callable[[Any, Any], bool]] = {
     "enum": lambda v, lim: v in lim,
     "minLength": lambda v, lim: len(v) >= lim,
     "maxLength": lambda v, lim: len(v) <= lim,
-    "pattern": lambda v, lim: compile_whole(lim).match(v) is not None,
+    "pattern": lambda v, lim: whole_match(lim, v),
     "format": lambda v, lim: _FORMATS[lim](v),
     "minItems": lambda v, lim: len(v) >= lim,
     "maxItems": lambda v, lim: len(v) <= lim,
