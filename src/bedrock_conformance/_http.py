@@ -156,6 +156,8 @@ class Exchange:
     response: Response | None = None
     error: str | None = None
     elapsed: float = 0.0
+    # How many times the request was sent, retries included; ``response``/``error`` are the last attempt's.
+    attempts: int = 1
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"request": self.request.to_dict()}
