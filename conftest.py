@@ -8,13 +8,17 @@ from typing import Any
 
 import pytest
 
-SHARED = Path(__file__).resolve().parent.parent / "shared"
-PUBLISHED = SHARED / "data" / "published-aws" / "responses.json"
+# Real AWS responses published in public sources, shipped with the schemas they are evidence for.
+PUBLISHED = Path(__file__).resolve().parent / "schemas" / "published"
 
 
 @pytest.fixture(scope="session")
 def published_records() -> list[dict[str, Any]]:
-    """The real AWS responses published in public sources (read-only, beside the repository)."""
-    if not PUBLISHED.exists():
-        pytest.fail(f"{PUBLISHED} is missing: the tests need ../shared beside the checkout")
-    return list(json.loads(PUBLISHED.read_text(encoding="utf-8"))["records"])
+    """The real AWS responses published in public sources (schemas/published/responses.json), each with its source."""
+    return list(json.loads((PUBLISHED / "responses.json").read_text(encoding="utf-8"))["records"])
+
+
+@pytest.fixture(scope="session")
+def observations() -> list[dict[str, Any]]:
+    """Facts about real AWS answers that no published body shows (schemas/published/observations.json)."""
+    return list(json.loads((PUBLISHED / "observations.json").read_text(encoding="utf-8"))["observations"])

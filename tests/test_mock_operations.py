@@ -59,7 +59,7 @@ def test_every_served_body_passes_the_contract_with_deviations_only_where_aws_de
         outcomes = _outcomes(validate_list_page(page.body))
         assert "fail" not in outcomes, (region, outcomes.get("fail"))
         deviating |= outcomes.get("deviation", set())
-    # The catalogue reproduces every deviation NOTES §3 records, so the suite reports them against the mock too.
+    # The catalogue reproduces every deviation schemas/deviations.json records: the suite reports them for the mock too.
     assert deviating == set(contract().deviations)
 
 

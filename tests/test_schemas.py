@@ -60,13 +60,34 @@ def test_every_deviation_names_a_clause_a_rule_and_evidence() -> None:
         assert deviation.evidence and all(e["source"] for e in deviation.evidence)
 
 
-def test_deviation_evidence_cites_published_records_by_id(published_records: list[dict]) -> None:
-    by_id = {r["id"]: r for r in published_records}
+def test_every_deviation_cites_shipped_evidence_that_shows_its_value(
+    published_records: list[dict], observations: list[dict]
+) -> None:
+    records = {r["id"]: r for r in published_records}
+    observed = {o["id"]: o for o in observations}
+    cited = 0
     for deviation in contract().deviations.values():
         for evidence in deviation.evidence:
-            if evidence["record"] in by_id:
-                assert by_id[evidence["record"]]["source"] == evidence["source"]
-                assert evidence["value"] in json.dumps(by_id[evidence["record"]]["body"])
+            cited += 1
+            if evidence["record"] in records:
+                record = records[evidence["record"]]
+                assert record["source"] == evidence["source"], evidence
+                assert evidence["source"].startswith("https://"), evidence
+                assert evidence["value"] in json.dumps(record["body"]), evidence
+            else:
+                assert evidence["record"] in observed, f"{deviation.clause}: {evidence['record']} is in no shipped file"
+                observation = observed[evidence["record"]]
+                assert observation["source"] == evidence["source"], evidence
+                assert observation["value"] == evidence["value"], evidence
+    assert cited >= len(contract().deviations) == 4
+
+
+def test_the_six_models_and_the_region_less_arn_are_recorded_as_observations(observations: list[dict]) -> None:
+    by_value = {o["value"]: o for o in observations}
+    assert "six" in by_value["apac.amazon.nova-micro-v1:0: 6 models"]["fact"]
+    region_less = by_value["arn:aws:bedrock:::foundation-model/amazon.nova-2-lite-v1:0"]
+    assert "empty region" in region_less["fact"]
+    assert all(o["id"].startswith("obs-") and o["check"] for o in observations)
 
 
 def test_errors_carry_status_and_fault_side() -> None:

@@ -20,7 +20,7 @@ from bedrock_conformance.sdk._spec import parse_sdk, retry_modes
 
 CONFIG = RunConfig(seed=11, examples=3)
 SDKS = ("boto3", "aiobotocore", "js")
-# What each SDK's client-side validation rejects (NOTES §2: botocore checks only the minimum length).
+# What each SDK's client-side validation rejects (botocore checks only the minimum length).
 REJECTS = {"boto3": ["minLength"], "aiobotocore": ["minLength"], "js": []}
 LEAP_SECOND = "2016-12-31T23:59:60Z"
 
