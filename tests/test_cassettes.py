@@ -313,3 +313,53 @@ def test_parity_never_writes_to_a_target_without_allow_writes(capsys: pytest.Cap
     with MockServer() as mock:
         assert main(["replay", str(SHIPPED / "mock"), "--target", mock.url]) == 2
     assert "read-only (use --allow-writes)" in capsys.readouterr().err
+
+
+def test_shipped_sets_replay_by_name_from_any_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    by_path = tmp_path / "by-path.json"
+    assert _run("--seed", "3", "--target", f"replay:{SHIPPED / 'mock'}", "--report-json", str(by_path)) == 0
+    monkeypatch.chdir(tmp_path)  # no ./mock or ./published here
+    assert _run("--seed", "3", "--target", "replay:mock", "--report-json", "by-name.json") == 0
+    assert _outcomes(_report(tmp_path / "by-name.json")) == _outcomes(_report(by_path))
+    assert _run("--target", "replay:published", "--strict") == 1  # the published set holds AWS's deviations
+    assert _run("--target", "replay:nosuch") == 2
+    assert "nosuch: no such cassette directory, and no shipped set of that name (shipped: mock, published)" in (
+        capsys.readouterr().err
+    )
+
+
+def test_a_replay_of_a_folder_of_several_sets_names_them_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run("--target", f"replay:{SHIPPED}") == 2
+    err = capsys.readouterr().err
+    assert "holds 2 cassette sets (mock, published); replay one" in err
+    assert "Traceback" not in err
+
+
+def test_cassettes_check_looks_into_every_set_under_a_folder(
+    recorded: tuple[Path, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["cassettes", "check", str(SHIPPED)]) == 0
+    together = capsys.readouterr().out
+    counts = []
+    for name in ("mock", "published"):
+        assert main(["cassettes", "check", name]) == 0
+        counts.append(int(capsys.readouterr().out.split("; ")[1].split()[0]))
+    assert f"0 problems; {sum(counts)} clause checks" in together
+    shutil.copytree(recorded[0], tmp_path / "sets" / "clean")
+    shutil.copytree(recorded[0], tmp_path / "sets" / "deep" / "leaky")
+    path = tmp_path / "sets" / "deep" / "leaky" / "errors.yaml"
+    path.write_text(path.read_text().replace("- application/json", "- application/json AKIAABCDEFGHIJKLMNOP", 1))
+    assert main(["cassettes", "check", str(tmp_path / "sets")]) == 1
+    out = capsys.readouterr().out
+    assert "leaky/errors.yaml" in out and "an AWS access key id" in out and "clean/" not in out
+
+
+def test_parity_replays_every_set_under_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["replay", "mock", "--target", "mock"]) == 0
+    one = int(capsys.readouterr().out.rsplit(" of ", 1)[1].split()[0])
+    shutil.copytree(SHIPPED / "mock", tmp_path / "sets" / "a")
+    shutil.copytree(SHIPPED / "mock", tmp_path / "sets" / "b")
+    assert main(["replay", str(tmp_path / "sets"), "--target", "mock"]) == 0
+    assert f"{2 * one} of {2 * one} interactions agree" in capsys.readouterr().out

@@ -31,7 +31,15 @@ from ._strategies import (
     valid_identifiers,
 )
 from ._validator import Outcome, failing, validate_identifier, worst
-from .cassettes import RECORD_MODES, CassetteError, Recording, network_blocked, open_replay, recording_metadata
+from .cassettes import (
+    RECORD_MODES,
+    CassetteError,
+    Recording,
+    network_blocked,
+    open_replay,
+    recording_metadata,
+    resolve_directory,
+)
 from .checks import (
     Result,
     behaviour_clause,
@@ -467,7 +475,7 @@ def verdict(session: Session, clause_id: str, baseline: dict[str, str]) -> None:
 def open_session(config: RunConfig, recorder: Recorder | None = None, share: Share | None = None) -> Session:
     """Open the configured target (``replay:DIR`` included) as a session; TargetError/CassetteError if it can't."""
     if config.target.startswith("replay:"):
-        transport, meta = open_replay(Path(config.target.partition(":")[2]))
+        transport, meta = open_replay(resolve_directory(config.target.partition(":")[2]))
         if not config.seed_given:
             config.seed = int(meta.get("seed", config.seed))
         config.examples = int(meta.get("examples", config.examples))

@@ -23,7 +23,7 @@ import yaml
 
 from . import __version__
 from ._http import SECRET_HEADERS, Exchange, Request, Response, Transport
-from ._schemas import contract
+from ._schemas import contract, data_dir
 from ._validator import Outcome, is_datetime
 
 FORMAT = 1
@@ -393,17 +393,36 @@ def read_cassette(path: Path) -> list[Interaction]:
     return out
 
 
-def cassette_files(directory: Path) -> list[Path]:
+def shipped_sets() -> dict[str, Path]:
+    """The cassette sets this install ships (``mock``, ``published``), by name."""
+    return {p.name: p for p in sorted(data_dir("cassettes").iterdir()) if p.is_dir() and any(p.glob("*.yaml"))}
+
+
+def resolve_directory(spec: str) -> Path:
+    """A cassette directory given by path, or a shipped set given by name (``mock``, ``published``)."""
+    path = Path(spec)
+    if path.is_dir():
+        return path
+    shipped = shipped_sets()
+    if spec in shipped:
+        return shipped[spec]
+    raise CassetteError(
+        f"{spec}: no such cassette directory, and no shipped set of that name (shipped: {', '.join(shipped)})"
+    )
+
+
+def cassette_files(directory: Path, *, nested: bool = False) -> list[Path]:
+    """The cassettes of one set, or with ``nested`` of every set under the directory."""
     if not directory.is_dir():
         raise CassetteError(f"{directory}: no such cassette directory")
-    files = sorted(directory.glob("*.yaml"))
+    files = sorted(directory.rglob("*.yaml") if nested else directory.glob("*.yaml"))
     if not files:
-        raise CassetteError(f"{directory}: no cassettes (*.yaml) in it")
+        raise CassetteError(f"{directory}: no cassettes (*.yaml) in it or under it")
     return files
 
 
-def read_directory(directory: Path) -> list[Interaction]:
-    return [i for path in cassette_files(directory) for i in read_cassette(path)]
+def read_directory(directory: Path, *, nested: bool = False) -> list[Interaction]:
+    return [i for path in cassette_files(directory, nested=nested) for i in read_cassette(path)]
 
 
 # ------------------------------------------------------------------------------------------------ replay
@@ -464,6 +483,14 @@ class ReplayTransport(Transport):
 
 
 def open_replay(directory: Path) -> tuple[ReplayTransport, dict[str, Any]]:
+    """One set's cassettes as a transport; a directory of several sets names them instead of mixing them."""
+    if directory.is_dir() and not any(directory.glob("*.yaml")):
+        sets = sorted({p.parent.relative_to(directory).as_posix() for p in directory.rglob("*.yaml")})
+        if sets:
+            raise CassetteError(
+                f"{directory}: holds {len(sets)} cassette sets ({', '.join(sets)}); replay one, "
+                f"e.g. replay:{(directory / sets[0]).as_posix()}"
+            )
     interactions = read_directory(directory)
     meta = dict(interactions[0].meta) if interactions else {}
     partial = bool(meta.get("partial"))
@@ -564,7 +591,7 @@ def lint(directory: Path) -> tuple[list[Problem], int]:
     """Every file parses, no secret remains, and every recorded answer keeps its clauses."""
     problems: list[Problem] = []
     checked = 0
-    for path in cassette_files(directory):
+    for path in cassette_files(directory, nested=True):
         try:
             interactions = read_cassette(path)
             text = path.read_text(encoding="utf-8")

@@ -151,11 +151,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     return plugin.exit_code
 
 
+CASSETTES_DIR = "a folder of cassettes (sub-folders included), or a shipped set: mock, published"
+
+
 def cmd_cassettes_check(args: argparse.Namespace) -> int:
-    from .cassettes import CassetteError, lint
+    from .cassettes import CassetteError, lint, resolve_directory
 
     try:
-        problems, checked = lint(Path(args.directory))
+        problems, checked = lint(resolve_directory(args.directory))
     except CassetteError as exc:
         raise UsageError(str(exc)) from exc
     for problem in problems:
@@ -166,11 +169,11 @@ def cmd_cassettes_check(args: argparse.Namespace) -> int:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     from ._http import TargetError
-    from .cassettes import CassetteError, compare, read_directory
+    from .cassettes import CassetteError, compare, read_directory, resolve_directory
     from .targets import TargetOptions, open_target
 
     try:
-        interactions = read_directory(Path(args.directory))
+        interactions = read_directory(resolve_directory(args.directory), nested=True)
         target = open_target(
             TargetOptions(
                 spec=args.target,
@@ -232,12 +235,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     cassettes = sub.add_parser("cassettes", help="work with recorded cassettes")
     cassettes_sub = cassettes.add_subparsers(dest="cassettes_command", required=True, parser_class=_Parser)
-    check = cassettes_sub.add_parser("check", help="lint a folder of cassettes: parse, secrets, clause checks")
-    check.add_argument("directory", metavar="DIR")
+    check = cassettes_sub.add_parser("check", help="lint cassettes: parse, secrets, clause checks")
+    check.add_argument("directory", metavar="DIR", help=CASSETTES_DIR)
     check.set_defaults(func=cmd_cassettes_check)
 
     replay = sub.add_parser("replay", help="re-send recorded requests to another implementation and diff the answers")
-    replay.add_argument("directory", metavar="DIR")
+    replay.add_argument("directory", metavar="DIR", help=CASSETTES_DIR)
     replay.add_argument("--target", required=True, help="mock, http(s)://HOST:PORT, aws[:REGION] or moto")
     replay.add_argument("--region", default="us-east-1")
     replay.add_argument("--aws-profile", default=None)

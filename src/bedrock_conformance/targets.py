@@ -126,7 +126,9 @@ def open_target(options: TargetOptions) -> Target:
         return Target(f"aws ({region})", "aws", transport, False, bool(options.allow_writes))
     if spec == "moto":
         return _open_moto(options, transport_options)
-    raise TargetError(f"unknown target {spec!r}: use mock, http(s)://HOST:PORT, aws[:REGION], moto or replay:DIR")
+    raise TargetError(
+        f"unknown target {spec!r}: use mock, http(s)://HOST:PORT, aws[:REGION], moto, replay:DIR or replay:mock"
+    )
 
 
 def _open_moto(options: TargetOptions, transport_options: TransportOptions) -> Target:
