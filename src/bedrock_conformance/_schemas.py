@@ -29,8 +29,13 @@ class SchemaError(RuntimeError):
 
 
 def data_dir(name: str) -> Path:
-    """A top-level folder of the project (schemas, suites, cassettes): shipped in the wheel, or the checkout's."""
-    shipped = Path(str(resources.files("bedrock_conformance"))) / "_data" / name
+    """A top-level folder of the project (schemas, suites, cassettes): shipped in the wheel, or the checkout's.
+
+    The wheel ships the suites as the package ``bedrock_conformance.suites`` (for ``pytest --pyargs``), the rest
+    under ``bedrock_conformance/_data``.
+    """
+    package = Path(str(resources.files("bedrock_conformance")))
+    shipped = package / name if name == "suites" else package / "_data" / name
     if shipped.is_dir():
         return shipped
     checkout = Path(__file__).resolve().parents[2] / name

@@ -1,0 +1,1 @@
+"""The conformance suites; the wheel installs them as ``bedrock_conformance.suites`` (for ``pytest --pyargs``)."""
