@@ -99,7 +99,7 @@ def machine() -> dict[str, str]:
 
 
 def render(rows: Sequence[Row], info: dict[str, str], command: str) -> str:
-    """The table (Markdown, so that it can go straight into the README), then each row's notes."""
+    """The table (Markdown, so that it can go straight into benchmarks/README.md), then each row's notes."""
     lines = [
         f"Machine: {info['cores']} cores, {info['cpu']}, {info['python']} ({info['platform']}); "
         f"load average at the start {info['load'] or 'unknown'}",
