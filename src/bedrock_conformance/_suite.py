@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import given, seed, settings
 from hypothesis import strategies as st
 
 from ._engine import Recorder, RunConfig, Session
 from ._http import Exchange, TargetError, encode_label
 from ._pool import Pool, PoolError, Share, pool_from, published
+from ._profiles import SUITES
 from ._schemas import Clause, contract
 from ._strategies import (
     entangled,
@@ -62,14 +63,7 @@ def draw(strategy: st.SearchStrategy[Any], count: int, run_seed: int, salt: str)
         return drawn
 
     @seed(run_seed * 1_000_003 + zlib.crc32(salt.encode()))
-    @settings(
-        max_examples=count,
-        database=None,
-        deadline=None,
-        derandomize=False,
-        phases=(Phase.explicit, Phase.generate),
-        suppress_health_check=list(HealthCheck),
-    )
+    @settings(SUITES, max_examples=count)
     @given(strategy)
     def collect(value: Any) -> None:
         drawn.append(value)
