@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import dataclasses
 import functools
+import math
 import pickle
 import random
 import shutil
@@ -47,7 +49,7 @@ from .checks import (
     same_body,
 )
 from .report import build_report, exit_code, load_baseline, render_terminal, write_reports
-from .targets import Target, TargetOptions, open_target
+from .targets import Target, TargetOptions, check_spec, open_target
 
 PLUGIN_NAME = "bedrock-conformance-run"
 # pytest-xdist: the run's configuration goes to each worker, and each worker's results come back, under this key.
@@ -710,25 +712,92 @@ class ConformancePlugin:
         return exit_code(self.report)
 
 
+def _target(text: str) -> str:
+    try:
+        return check_spec(text)
+    except TargetError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def at_least(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number no smaller than ``minimum``."""
+
+    def whole(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{text!r} is less than {minimum}")
+        return value
+
+    whole.__name__ = "number"
+    return whole
+
+
+def positive(text: str) -> float:
+    """An argparse type: a finite number above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number above 0")
+    return value
+
+
+# The run's options, for the CLI (``--name``) and for pytest (``--bc-name``). Every one has help; a default that
+# means something is shown in it.
 OPTIONS: dict[str, dict[str, Any]] = {
-    "target": {"default": "mock", "help": "mock (default), http(s)://HOST:PORT, aws[:REGION], moto"},
-    "region": {"default": "us-east-1"},
-    "seed": {"type": int, "default": None, "help": "reproduce a run's requests"},
-    "examples": {"type": int, "default": 25, "help": "generated cases per clause"},
+    "target": {
+        "type": _target,
+        "default": "mock",
+        "metavar": "TARGET",
+        "help": "where to send requests: mock (the embedded reference mock), http(s)://HOST:PORT, aws[:REGION], "
+        "moto, or replay:DIR (judge recorded cassettes offline)",
+    },
+    "region": {"default": "us-east-1", "metavar": "REGION", "help": "AWS region to sign requests for"},
+    "seed": {
+        "type": at_least(0),
+        "default": None,
+        "metavar": "N",
+        "help": "reproduce a run's requests (default: a random seed, printed in the report)",
+    },
+    "examples": {"type": at_least(0), "default": 25, "metavar": "N", "help": "generated cases per clause"},
     "strict": {"action": "store_true", "help": "count AWS's recorded deviations as failures"},
-    "allow-writes": {"action": "store_true", "default": None, "help": "create and delete application profiles"},
-    "profile-id": {"action": "append", "default": [], "help": "also check this profile (repeatable)"},
-    "max-profiles": {"type": int, "default": 25, "help": "how many listed profiles to resolve"},
-    "report-json": {"default": None, "metavar": "FILE"},
-    "report-md": {"default": None, "metavar": "FILE"},
+    "allow-writes": {
+        "action": "store_true",
+        "default": None,
+        "help": "create and delete application profiles (default: only against mock and moto)",
+    },
+    "profile-id": {
+        "action": "append",
+        "default": [],
+        "metavar": "ID",
+        "help": "also check this profile (repeatable)",
+    },
+    "max-profiles": {"type": at_least(0), "default": 25, "metavar": "N", "help": "how many listed profiles to resolve"},
+    "report-json": {"default": None, "metavar": "FILE", "help": "write the per-clause report as JSON"},
+    "report-md": {"default": None, "metavar": "FILE", "help": "write the per-clause report as a Markdown matrix"},
     "baseline": {"default": None, "metavar": "FILE", "help": "known failures that do not fail the run"},
-    "timeout": {"type": float, "default": 10.0, "help": "read timeout in seconds"},
+    "timeout": {"type": positive, "default": 10.0, "metavar": "SECONDS", "help": "read timeout"},
     "insecure": {"action": "store_true", "help": "accept an untrusted TLS certificate"},
-    "budget": {"type": int, "default": None, "help": "at most this many requests (aws: 200)"},
-    "rate-limit": {"type": float, "default": None, "dest": "rate", "help": "requests per second (aws: 5)"},
-    "aws-profile": {"default": None, "help": "credentials from this AWS profile"},
+    "budget": {
+        "type": at_least(1),
+        "default": None,
+        "metavar": "N",
+        "help": "at most this many requests (default: unlimited; 200 against aws)",
+    },
+    "rate-limit": {
+        "type": positive,
+        "default": None,
+        "dest": "rate",
+        "metavar": "PER_SECOND",
+        "help": "requests per second (default: unlimited; 5 against aws)",
+    },
+    "aws-profile": {"default": None, "metavar": "PROFILE", "help": "credentials from this AWS profile"},
     "record": {"default": None, "metavar": "DIR", "help": "record every interaction into vcrpy cassettes in DIR"},
-    "record-mode": {"default": "all", "choices": RECORD_MODES, "help": "vcrpy record mode (default all)"},
+    "record-mode": {"default": "all", "choices": RECORD_MODES, "help": "vcrpy record mode"},
     "scrub-account": {"action": "store_true", "help": "replace every 12-digit account id with 111111111111"},
     "sdk": {
         "action": "append",
@@ -752,6 +821,9 @@ def add_options(add: Any, prefix: str = "") -> None:
     for name, spec in OPTIONS.items():
         kwargs = dict(spec)
         kwargs["dest"] = "bc_" + kwargs.pop("dest", name.replace("-", "_"))
+        default = kwargs.get("default")
+        if default not in (None, False, []) and "(default" not in kwargs["help"]:
+            kwargs["help"] += " (default: %(default)s)"
         add(f"--{prefix}{name}", **kwargs)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -16,7 +17,9 @@ from .mock import FORCE_ERROR_HEADER
 if TYPE_CHECKING:
     from ._pool import Share
 
-__all__ = ["DUMMY", "FORCE_ERROR_HEADER", "Target", "TargetOptions", "open_target"]
+__all__ = ["DUMMY", "FORCE_ERROR_HEADER", "Target", "TargetOptions", "check_spec", "open_target"]
+
+SPECS = "mock, http(s)://HOST:PORT, aws[:REGION], moto or replay:DIR"
 
 # Dummy credentials for endpoints that only check that a request is signed.
 DUMMY = Credentials("AKIDBEDROCKCONFORMANCE", "bedrock-conformance-dummy-secret")
@@ -92,9 +95,30 @@ def _limit(limits: TransportOptions, options: TargetOptions, budget: int | None,
         limits.rate = rate / share.count
 
 
+def check_spec(spec: str) -> str:
+    """``spec`` if it names a target; TargetError naming the mistake (and the likely meaning) if not."""
+    if spec in ("mock", "moto", "aws") or (spec.startswith(("aws:", "replay:")) and spec.partition(":")[2]):
+        return spec
+    parts = urllib.parse.urlsplit(spec)
+    if parts.scheme in ("http", "https"):
+        try:
+            port = parts.port
+        except ValueError:
+            raise TargetError(f"target {spec!r}: the port is not a number from 1 to 65535") from None
+        if not parts.hostname:
+            raise TargetError(f"target {spec!r} names no host: use http(s)://HOST:PORT")
+        if port == 0:
+            raise TargetError(f"target {spec!r}: the port is not a number from 1 to 65535")
+        return spec
+    host, colon, port_text = spec.rpartition(":")
+    if colon and host and "/" not in host and port_text.isdigit():
+        raise TargetError(f"unknown target {spec!r}: did you mean http://{spec}?")
+    raise TargetError(f"unknown target {spec!r}: use {SPECS}")
+
+
 def open_target(options: TargetOptions) -> Target:
     """Start or connect to the target named by ``options.spec``."""
-    spec = options.spec
+    spec = check_spec(options.spec)
     transport_options = TransportOptions(timeout=options.timeout, insecure=options.insecure)
     _limit(transport_options, options, options.budget, options.rate)
     if spec == "mock":
@@ -126,7 +150,7 @@ def open_target(options: TargetOptions) -> Target:
         return Target(f"aws ({region})", "aws", transport, False, bool(options.allow_writes))
     if spec == "moto":
         return _open_moto(options, transport_options)
-    raise TargetError(f"unknown target {spec!r}: use mock, http(s)://HOST:PORT, aws[:REGION], moto or replay:DIR")
+    raise TargetError(f"unknown target {spec!r}: use {SPECS}")
 
 
 def _open_moto(options: TargetOptions, transport_options: TransportOptions) -> Target:
