@@ -48,7 +48,7 @@ from .checks import (
     expect_rejected,
     same_body,
 )
-from .report import build_report, exit_code, load_baseline, render_terminal, write_reports
+from .report import BaselineError, build_report, exit_code, load_baseline, render_terminal, write_reports
 from .targets import Target, TargetOptions, check_spec, open_target
 
 PLUGIN_NAME = "bedrock-conformance-run"
@@ -555,6 +555,8 @@ class ConformancePlugin:
     def pytest_configure(self, config: pytest.Config) -> None:
         if self.config.record and getattr(config.option, "numprocesses", None):
             raise pytest.UsageError("--record writes one cassette per suite from one process: drop -n")
+        if not (self.worker or config.option.help or config.option.collectonly):
+            self._check_target(bool(getattr(config.option, "numprocesses", None)))
         if self.worker:
             self.pool = pool_from(getattr(config, "workerinput", {}), POOL_KEY)
         elif (
@@ -564,6 +566,20 @@ class ConformancePlugin:
         ):
             # A replay looks answers up per suite's cassette, so its workers each judge what they replay.
             self.pool_directory = tempfile.mkdtemp(prefix="bedrock-conformance-pool-")
+
+    def _check_target(self, workers: bool) -> None:
+        """Before any test: a target that cannot be opened ends the run in one line, exit 2 (not a skip per test).
+
+        Under pytest-xdist the workers open their own; the controller only checks that it can be opened."""
+        if self.session is not None:
+            return
+        try:
+            if workers:
+                open_session(self.config).close()
+            else:
+                self._open()
+        except (TargetError, CassetteError) as exc:
+            pytest.exit(str(exc), returncode=2)
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         if self.pool_directory is not None:
@@ -889,7 +905,11 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     controller = getattr(config, "workerinput", {}).get(XDIST_KEY)
     if controller is None:
-        config.pluginmanager.register(ConformancePlugin(config_from(config.option)), PLUGIN_NAME)
+        try:
+            plugin = ConformancePlugin(config_from(config.option))
+        except BaselineError as exc:
+            pytest.exit(str(exc), returncode=2)
+        config.pluginmanager.register(plugin, PLUGIN_NAME)
         return
     # An xdist worker: the controller's run, reported by the controller alone.
     run_config = RunConfig(**{**controller, "report_json": None, "report_md": None, "quiet": True})
