@@ -49,7 +49,7 @@ from .checks import (
     same_body,
 )
 from .report import BaselineError, build_report, exit_code, load_baseline, render_terminal, write_reports
-from .targets import Target, TargetOptions, check_spec, open_target
+from .targets import FORCE_ERROR_HEADER, Target, TargetOptions, check_spec, open_target
 
 PLUGIN_NAME = "bedrock-conformance-run"
 # pytest-xdist: the run's configuration goes to each worker, and each worker's results come back, under this key.
@@ -392,14 +392,26 @@ def run_application_lifecycle(session: Session) -> None:
 @_exercise
 def run_forced_errors(session: Session) -> None:
     """Each modelled error, forced where the target allows it, carries its status, type and message."""
+    if not session.target.can_force_errors and session.target.kind == "http":
+        session.profiles()  # if nothing was sent yet: an answer tells whether the target is the reference mock
     if not session.target.can_force_errors:
         for error in contract().errors.values():
-            session.recorder.skip(error.clause, "not seen in this run, and the target cannot be made to answer it")
+            session.recorder.skip(
+                error.clause,
+                "not seen in this run, and the target cannot be made to answer it "
+                f"(use --force-errors if it honours the {FORCE_ERROR_HEADER} header)",
+            )
         return
     profiles = session.profiles()
     ident = profiles[0].get(contract().role("id")) if profiles else next(iter(identifier_examples().values()))
-    for name in contract().errors:
-        session.force_error(str(ident), name)
+    for name, error in contract().errors.items():
+        exchange = session.force_error(str(ident), name)
+        if not session.recorder.of(error.clause):
+            session.recorder.skip(
+                error.clause,
+                f"not seen in this run; forced with the {FORCE_ERROR_HEADER} header, the target answered "
+                f"{describe(exchange)}",
+            )
 
 
 # ------------------------------------------------------------------------------------------------ sdk clauses
@@ -474,7 +486,9 @@ def open_session(config: RunConfig, recorder: Recorder | None = None, share: Sha
             f"replay of {meta.get('target', '?')} ({config.target.partition(':')[2]})",
             "replay",
             transport,
-            bool(meta.get("can_force_errors")),
+            # A recording learns that its target forces errors from the target's first answer, so a cassette
+            # switched to before it says it cannot.
+            any(i.meta.get("can_force_errors") for i in transport.interactions),
             bool(meta.get("writes")),
             [blocker.close],
         )
@@ -491,6 +505,7 @@ def open_session(config: RunConfig, recorder: Recorder | None = None, share: Sha
             allow_writes=config.allow_writes,
             seed=config.seed,
             mock_clock=config.mock_clock,
+            force_errors=config.force_errors,
             share=share,
         )
     )
@@ -661,6 +676,7 @@ class ConformancePlugin:
             pytest.skip(f"stopped: {exc}")
         group = _group(item)
         if self.recording is not None:
+            self.recording.metadata["can_force_errors"] = session.target.can_force_errors
             try:
                 self.recording.switch(group, session.target.transport)
             except CassetteError as exc:
@@ -798,6 +814,11 @@ OPTIONS: dict[str, dict[str, Any]] = {
     "baseline": {"default": None, "metavar": "FILE", "help": "known failures that do not fail the run"},
     "timeout": {"type": positive, "default": 10.0, "metavar": "SECONDS", "help": "read timeout"},
     "insecure": {"action": "store_true", "help": "accept an untrusted TLS certificate"},
+    "force-errors": {
+        "action": "store_true",
+        "help": f"the target answers the {FORCE_ERROR_HEADER} header with the error it names: force each modelled "
+        "error with it (the reference mock is detected without this)",
+    },
     "budget": {
         "type": at_least(1),
         "default": None,
@@ -870,6 +891,7 @@ def config_from(values: Any) -> RunConfig:
         mock_clock=get("mock_clock"),
         sdks=list(get("sdk") or []),
         show_sensitive=get("show_sensitive"),
+        force_errors=get("force_errors"),
     )
 
 

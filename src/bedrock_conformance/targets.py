@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from botocore.credentials import Credentials
 
 from ._http import TargetError, Transport, TransportOptions
-from .mock import FORCE_ERROR_HEADER
+from .mock import FORCE_ERROR_HEADER, SERVER
 
 if TYPE_CHECKING:
     from ._pool import Share
@@ -37,6 +37,8 @@ class TargetOptions:
     allow_writes: bool | None = None
     seed: int = 0
     mock_clock: str | None = None
+    # The target answers FORCE_ERROR_HEADER with the error it names (the reference mock is detected without this).
+    force_errors: bool = False
     # A pytest-xdist worker's share of the run: it gets that part of the request budget and of the rate.
     share: Share | None = None
 
@@ -51,6 +53,12 @@ class Target:
     can_force_errors: bool = False
     writes: bool = False
     closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def notice(self, headers: dict[str, str]) -> None:
+        """Learn from an answer's headers: the reference mock, started by hand, is a URL target that forces errors."""
+        if not self.can_force_errors and self.kind == "http":
+            server = next((v for k, v in headers.items() if k.lower() == "server"), "")
+            self.can_force_errors = server.split("/", 1)[0].strip() == SERVER
 
     def close(self) -> None:
         self.transport.close()
@@ -135,7 +143,7 @@ def open_target(options: TargetOptions) -> Target:
         transport_options.read_only = not options.allow_writes
         transport = Transport(spec, options.region, creds, transport_options)
         _probe(transport)
-        return Target(spec, "http", transport, False, bool(options.allow_writes))
+        return Target(spec, "http", transport, options.force_errors, bool(options.allow_writes))
     if spec == "aws" or spec.startswith("aws:"):
         if os.environ.get("CI"):
             raise TargetError("refusing to call real AWS from CI: replay its cassettes instead")
@@ -147,7 +155,7 @@ def open_target(options: TargetOptions) -> Target:
         transport_options.read_only = not options.allow_writes
         transport = Transport(f"https://bedrock.{region}.amazonaws.com", region, creds, transport_options)
         _probe(transport)
-        return Target(f"aws ({region})", "aws", transport, False, bool(options.allow_writes))
+        return Target(f"aws ({region})", "aws", transport, options.force_errors, bool(options.allow_writes))
     if spec == "moto":
         return _open_moto(options, transport_options)
     raise TargetError(f"unknown target {spec!r}: use {SPECS}")
@@ -166,4 +174,4 @@ def _open_moto(options: TargetOptions, transport_options: TransportOptions) -> T
     url = f"http://127.0.0.1:{port}"
     transport = Transport(url, options.region, DUMMY, transport_options)
     writes = True if options.allow_writes is None else options.allow_writes
-    return Target(f"moto ({url})", "moto", transport, False, writes, [server.stop])
+    return Target(f"moto ({url})", "moto", transport, options.force_errors, writes, [server.stop])
