@@ -78,6 +78,8 @@ def test_unreadable_input_is_one_line_and_exit_2(
     assert expected in err and err.count("\n") == 1 and "Traceback" not in err
 
 
-def test_a_wrong_flag_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_wrong_flag_is_one_line_after_the_usage_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "--nope", "x.json"]) == 2
-    assert capsys.readouterr().err.count("\n") == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("usage: bedrock-conformance validate ")
+    assert lines[1] == "error: bedrock-conformance validate: unrecognized arguments: --nope"

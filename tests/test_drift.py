@@ -185,3 +185,28 @@ def test_markdown_and_all_rows(capsys: pytest.CaptureFixture[str]) -> None:
     _drift("--format", "markdown", "--all")
     out = capsys.readouterr().out
     assert out.startswith("# Model drift") and "| same |" in out and "| known |" in out
+
+
+def test_drift_compares_the_model_boto3_would_load_from_aws_data_path(
+    model: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    changed = copy.deepcopy(model)
+    changed["shapes"]["InferenceProfileDescription"]["max"] = 300
+    folder = tmp_path / "data" / "bedrock" / model["metadata"]["apiVersion"]
+    folder.mkdir(parents=True)
+    (folder / "service-2.json").write_text(json.dumps(changed))
+    monkeypatch.setenv("AWS_DATA_PATH", str(tmp_path / "data"))
+    assert _drift() == 1
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].endswith(f"(from {folder})")
+    assert "DRIFT" in out and "output.description" in out and "300" in out
+
+
+def test_a_profile_botocore_cannot_load_is_one_line_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("AWS_PROFILE", "no-such-profile")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/config")
+    assert _drift() == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: cannot load botocore's bedrock model:") and err.count("\n") == 1

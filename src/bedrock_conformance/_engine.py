@@ -48,6 +48,7 @@ class RunConfig:
     scrub_account: bool = False
     mock_clock: str | None = None
     sdks: list[str] = field(default_factory=list)
+    force_errors: bool = False
 
 
 class Recorder:
@@ -150,6 +151,8 @@ class Session:
             if refusal is None:
                 raise
             raise refusal from None
+        if exchange.response is not None:
+            self.target.notice(exchange.response.headers)
         with self.recorder._lock:
             self.recorder.exchanges += 1
         if checked:

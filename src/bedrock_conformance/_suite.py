@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import dataclasses
 import functools
+import math
 import pickle
 import random
 import shutil
@@ -16,12 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import given, seed, settings
 from hypothesis import strategies as st
 
 from ._engine import Recorder, RunConfig, Session
 from ._http import Exchange, TargetError, encode_label
 from ._pool import Pool, PoolError, Share, pool_from, published
+from ._profiles import SUITES
 from ._schemas import Clause, contract
 from ._strategies import (
     entangled,
@@ -53,8 +56,8 @@ from .checks import (
     expect_rejected,
     same_body,
 )
-from .report import build_report, exit_code, load_baseline, render_terminal, write_reports
-from .targets import Target, TargetOptions, open_target
+from .report import BaselineError, build_report, exit_code, load_baseline, render_terminal, write_reports
+from .targets import FORCE_ERROR_HEADER, Target, TargetOptions, check_spec, open_target
 
 PLUGIN_NAME = "bedrock-conformance-run"
 # pytest-xdist: the run's configuration goes to each worker, and each worker's results come back, under this key.
@@ -70,14 +73,7 @@ def draw(strategy: st.SearchStrategy[Any], count: int, run_seed: int, salt: str)
         return drawn
 
     @seed(run_seed * 1_000_003 + zlib.crc32(salt.encode()))
-    @settings(
-        max_examples=count,
-        database=None,
-        deadline=None,
-        derandomize=False,
-        phases=(Phase.explicit, Phase.generate),
-        suppress_health_check=list(HealthCheck),
-    )
+    @settings(SUITES, max_examples=count)
     @given(strategy)
     def collect(value: Any) -> None:
         drawn.append(value)
@@ -404,14 +400,26 @@ def run_application_lifecycle(session: Session) -> None:
 @_exercise
 def run_forced_errors(session: Session) -> None:
     """Each modelled error, forced where the target allows it, carries its status, type and message."""
+    if not session.target.can_force_errors and session.target.kind == "http":
+        session.profiles()  # if nothing was sent yet: an answer tells whether the target is the reference mock
     if not session.target.can_force_errors:
         for error in contract().errors.values():
-            session.recorder.skip(error.clause, "not seen in this run, and the target cannot be made to answer it")
+            session.recorder.skip(
+                error.clause,
+                "not seen in this run, and the target cannot be made to answer it "
+                f"(use --force-errors if it honours the {FORCE_ERROR_HEADER} header)",
+            )
         return
     profiles = session.profiles()
     ident = profiles[0].get(contract().role("id")) if profiles else next(iter(identifier_examples().values()))
-    for name in contract().errors:
-        session.force_error(str(ident), name)
+    for name, error in contract().errors.items():
+        exchange = session.force_error(str(ident), name)
+        if not session.recorder.of(error.clause):
+            session.recorder.skip(
+                error.clause,
+                f"not seen in this run; forced with the {FORCE_ERROR_HEADER} header, the target answered "
+                f"{describe(exchange)}",
+            )
 
 
 # ------------------------------------------------------------------------------------------------ sdk clauses
@@ -486,7 +494,9 @@ def open_session(config: RunConfig, recorder: Recorder | None = None, share: Sha
             f"replay of {meta.get('target', '?')} ({config.target.partition(':')[2]})",
             "replay",
             transport,
-            bool(meta.get("can_force_errors")),
+            # A recording learns that its target forces errors from the target's first answer, so a cassette
+            # switched to before it says it cannot.
+            any(i.meta.get("can_force_errors") for i in transport.interactions),
             bool(meta.get("writes")),
             [blocker.close],
         )
@@ -503,6 +513,7 @@ def open_session(config: RunConfig, recorder: Recorder | None = None, share: Sha
             allow_writes=config.allow_writes,
             seed=config.seed,
             mock_clock=config.mock_clock,
+            force_errors=config.force_errors,
             share=share,
         )
     )
@@ -567,6 +578,8 @@ class ConformancePlugin:
     def pytest_configure(self, config: pytest.Config) -> None:
         if self.config.record and getattr(config.option, "numprocesses", None):
             raise pytest.UsageError("--record writes one cassette per suite from one process: drop -n")
+        if not (self.worker or config.option.help or config.option.collectonly):
+            self._check_target(bool(getattr(config.option, "numprocesses", None)))
         if self.worker:
             self.pool = pool_from(getattr(config, "workerinput", {}), POOL_KEY)
         elif (
@@ -576,6 +589,20 @@ class ConformancePlugin:
         ):
             # A replay looks answers up per suite's cassette, so its workers each judge what they replay.
             self.pool_directory = tempfile.mkdtemp(prefix="bedrock-conformance-pool-")
+
+    def _check_target(self, workers: bool) -> None:
+        """Before any test: a target that cannot be opened ends the run in one line, exit 2 (not a skip per test).
+
+        Under pytest-xdist the workers open their own; the controller only checks that it can be opened."""
+        if self.session is not None:
+            return
+        try:
+            if workers:
+                open_session(self.config).close()
+            else:
+                self._open()
+        except (TargetError, CassetteError) as exc:
+            pytest.exit(str(exc), returncode=2)
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         if self.pool_directory is not None:
@@ -657,6 +684,7 @@ class ConformancePlugin:
             pytest.skip(f"stopped: {exc}")
         group = _group(item)
         if self.recording is not None:
+            self.recording.metadata["can_force_errors"] = session.target.can_force_errors
             try:
                 self.recording.switch(group, session.target.transport)
             except CassetteError as exc:
@@ -724,25 +752,97 @@ class ConformancePlugin:
         return exit_code(self.report)
 
 
+def _target(text: str) -> str:
+    try:
+        return check_spec(text)
+    except TargetError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def at_least(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number no smaller than ``minimum``."""
+
+    def whole(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{text!r} is less than {minimum}")
+        return value
+
+    whole.__name__ = "number"
+    return whole
+
+
+def positive(text: str) -> float:
+    """An argparse type: a finite number above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number above 0")
+    return value
+
+
+# The run's options, for the CLI (``--name``) and for pytest (``--bc-name``). Every one has help; a default that
+# means something is shown in it.
 OPTIONS: dict[str, dict[str, Any]] = {
-    "target": {"default": "mock", "help": "mock (default), http(s)://HOST:PORT, aws[:REGION], moto"},
-    "region": {"default": "us-east-1"},
-    "seed": {"type": int, "default": None, "help": "reproduce a run's requests"},
-    "examples": {"type": int, "default": 25, "help": "generated cases per clause"},
+    "target": {
+        "type": _target,
+        "default": "mock",
+        "metavar": "TARGET",
+        "help": "where to send requests: mock (the embedded reference mock), http(s)://HOST:PORT, aws[:REGION], "
+        "moto, or replay:DIR (judge recorded cassettes offline)",
+    },
+    "region": {"default": "us-east-1", "metavar": "REGION", "help": "AWS region to sign requests for"},
+    "seed": {
+        "type": at_least(0),
+        "default": None,
+        "metavar": "N",
+        "help": "reproduce a run's requests (default: a random seed, printed in the report)",
+    },
+    "examples": {"type": at_least(0), "default": 25, "metavar": "N", "help": "generated cases per clause"},
     "strict": {"action": "store_true", "help": "count AWS's recorded deviations as failures"},
-    "allow-writes": {"action": "store_true", "default": None, "help": "create and delete application profiles"},
-    "profile-id": {"action": "append", "default": [], "help": "also check this profile (repeatable)"},
-    "max-profiles": {"type": int, "default": 25, "help": "how many listed profiles to resolve"},
-    "report-json": {"default": None, "metavar": "FILE"},
-    "report-md": {"default": None, "metavar": "FILE"},
+    "allow-writes": {
+        "action": "store_true",
+        "default": None,
+        "help": "create and delete application profiles (default: only against mock and moto)",
+    },
+    "profile-id": {
+        "action": "append",
+        "default": [],
+        "metavar": "ID",
+        "help": "also check this profile (repeatable)",
+    },
+    "max-profiles": {"type": at_least(0), "default": 25, "metavar": "N", "help": "how many listed profiles to resolve"},
+    "report-json": {"default": None, "metavar": "FILE", "help": "write the per-clause report as JSON"},
+    "report-md": {"default": None, "metavar": "FILE", "help": "write the per-clause report as a Markdown matrix"},
     "baseline": {"default": None, "metavar": "FILE", "help": "known failures that do not fail the run"},
-    "timeout": {"type": float, "default": 10.0, "help": "read timeout in seconds"},
+    "timeout": {"type": positive, "default": 10.0, "metavar": "SECONDS", "help": "read timeout"},
     "insecure": {"action": "store_true", "help": "accept an untrusted TLS certificate"},
-    "budget": {"type": int, "default": None, "help": "at most this many requests (aws: 200)"},
-    "rate-limit": {"type": float, "default": None, "dest": "rate", "help": "requests per second (aws: 5)"},
-    "aws-profile": {"default": None, "help": "credentials from this AWS profile"},
+    "force-errors": {
+        "action": "store_true",
+        "help": f"the target answers the {FORCE_ERROR_HEADER} header with the error it names: force each modelled "
+        "error with it (the reference mock is detected without this)",
+    },
+    "budget": {
+        "type": at_least(1),
+        "default": None,
+        "metavar": "N",
+        "help": "at most this many requests (default: unlimited; 200 against aws)",
+    },
+    "rate-limit": {
+        "type": positive,
+        "default": None,
+        "dest": "rate",
+        "metavar": "PER_SECOND",
+        "help": "requests per second (default: unlimited; 5 against aws)",
+    },
+    "aws-profile": {"default": None, "metavar": "PROFILE", "help": "credentials from this AWS profile"},
     "record": {"default": None, "metavar": "DIR", "help": "record every interaction into vcrpy cassettes in DIR"},
-    "record-mode": {"default": "all", "choices": RECORD_MODES, "help": "vcrpy record mode (default all)"},
+    "record-mode": {"default": "all", "choices": RECORD_MODES, "help": "vcrpy record mode"},
     "scrub-account": {"action": "store_true", "help": "replace every 12-digit account id with 111111111111"},
     "sdk": {
         "action": "append",
@@ -766,6 +866,9 @@ def add_options(add: Any, prefix: str = "") -> None:
     for name, spec in OPTIONS.items():
         kwargs = dict(spec)
         kwargs["dest"] = "bc_" + kwargs.pop("dest", name.replace("-", "_"))
+        default = kwargs.get("default")
+        if default not in (None, False, []) and "(default" not in kwargs["help"]:
+            kwargs["help"] += " (default: %(default)s)"
         add(f"--{prefix}{name}", **kwargs)
 
 
@@ -796,6 +899,7 @@ def config_from(values: Any) -> RunConfig:
         mock_clock=get("mock_clock"),
         sdks=list(get("sdk") or []),
         show_sensitive=get("show_sensitive"),
+        force_errors=get("force_errors"),
     )
 
 
@@ -831,7 +935,11 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     controller = getattr(config, "workerinput", {}).get(XDIST_KEY)
     if controller is None:
-        config.pluginmanager.register(ConformancePlugin(config_from(config.option)), PLUGIN_NAME)
+        try:
+            plugin = ConformancePlugin(config_from(config.option))
+        except BaselineError as exc:
+            pytest.exit(str(exc), returncode=2)
+        config.pluginmanager.register(plugin, PLUGIN_NAME)
         return
     # An xdist worker: the controller's run, reported by the controller alone.
     run_config = RunConfig(**{**controller, "report_json": None, "report_md": None, "quiet": True})

@@ -3,38 +3,113 @@
 from __future__ import annotations
 
 import argparse
+import codecs
+import contextlib
+import difflib
 import importlib.util
+import io
 import json
 import os
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from . import __version__
-from ._schemas import SchemaError, contract
+from ._schemas import Clause, SchemaError, contract
+from ._suite import OPTIONS, add_options, positive
 from ._validator import Finding, Outcome, outcomes_by_clause, validate_list_page, validate_response, worst
+from .targets import SPECS
 
 
 class UsageError(Exception):
-    """Bad input from the user: printed as one line, exit 2."""
+    """Bad input from the user: printed as one line (after the command's usage line, if any), exit 2."""
+
+    def __init__(self, message: str, usage: str = "") -> None:
+        super().__init__(message)
+        self.usage = usage
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{self.prog}: {message}")
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message}", " ".join(self.format_usage().split()))
+
+    def parse_args(self, args: Sequence[str] | None = None, namespace: Any = None) -> Any:  # type: ignore[override]
+        known, extras = self.parse_known_args(args, namespace)
+        if extras:
+            # Blamed on the subcommand the user typed, which knows the options they most likely meant.
+            command = self._command_parser(known)
+            command.error(_unrecognized(extras, command))
+        return known
+
+    def _command_parser(self, namespace: argparse.Namespace) -> _Parser:
+        parser: _Parser = self
+        while True:
+            actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+            chosen = getattr(namespace, actions[0].dest, None) if actions else None
+            if chosen is None:
+                return parser
+            parser = actions[0].choices[chosen]
+
+
+def _unrecognized(extras: list[str], parser: argparse.ArgumentParser) -> str:
+    """'unrecognized arguments: --exmaples (did you mean --examples?)'"""
+    known = [option for action in parser._actions for option in action.option_strings if option.startswith("--")]
+    words = []
+    for extra in extras:
+        flag = extra.split("=", 1)[0]
+        close = difflib.get_close_matches(flag, known, n=1, cutoff=0.6) if flag.startswith("-") else []
+        words.append(f"{extra} (did you mean {close[0]}?)" if close else extra)
+    return "unrecognized arguments: " + " ".join(words)
+
+
+# Marks the terminal report uses, spelt in ASCII for a console whose encoding lacks them (cp1252, ascii).
+_ASCII = {"✔": "+", "✘": "x", "≈": "~", "–": "-", "—": "--", "…": "..."}
+_ASCII_ERRORS = "bedrock-conformance-ascii"
+
+
+def _ascii_fallback(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    text = "".join(_ASCII.get(c, c.encode("ascii", "backslashreplace").decode("ascii")) for c in bad)
+    return text, error.end
+
+
+codecs.register_error(_ASCII_ERRORS, _ascii_fallback)
+
+
+@contextlib.contextmanager
+def _console() -> Iterator[None]:
+    """What the console cannot encode is written in ASCII, never a UnicodeEncodeError."""
+    streams = [s for s in (sys.stdout, sys.stderr) if isinstance(s, io.TextIOWrapper) and s.errors == "strict"]
+    for stream in streams:
+        stream.reconfigure(errors=_ASCII_ERRORS)
+    try:
+        yield
+    finally:
+        for stream in streams:
+            with contextlib.suppress(ValueError):  # closed under us
+                stream.reconfigure(errors="strict")
 
 
 def _documents(path: Path) -> list[tuple[str, str, Any]]:
     """(label, kind, body) for each response in a file: a Get body, a List page, or a JSON list of either."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:
         raise UsageError(f"cannot read {path}: not UTF-8 text ({exc.reason})") from exc
+    if not text.strip():
+        raise UsageError(f"nothing to validate: {path} is empty")
+    try:
+        data = json.loads(text)
     except ValueError as exc:
         raise UsageError(f"cannot read {path}: not JSON ({exc})") from exc
+    if data == []:
+        raise UsageError(f"nothing to validate: {path} is an empty JSON list")
     items = data if isinstance(data, list) else [data]
     list_member = contract().list_member
     out = []
@@ -55,9 +130,27 @@ def _check(kind: str, body: Any, strict: bool, show_sensitive: bool) -> list[Fin
     return validate_response(body, strict=strict, show_sensitive=show_sensitive)
 
 
-def _response_clause_ids() -> list[str]:
-    the_contract = contract()
-    return [c.id for c in the_contract.clauses.values() if c.document == "response.json"]
+def _response_clauses() -> list[Clause]:
+    return [c for c in contract().clauses.values() if c.document == "response.json"]
+
+
+def _skip_reason(clause: Clause, kind: str, body: Any) -> str:
+    """Why a saved document did not exercise a clause."""
+    if clause.keyword.startswith("x-"):
+        return "a saved body has no HTTP status line or headers to check"
+    steps = clause.pointer.split("/")
+    if len(steps) < 3 or steps[1] != "properties":
+        return "nothing in this document reaches this check"
+    member = steps[2]
+    listed = body.get(contract().list_member) if kind.startswith("List") and isinstance(body, dict) else [body]
+    profiles = [p for p in listed if isinstance(p, dict)] if isinstance(listed, list) else []
+    if not any(member in p for p in profiles):
+        return f"{member} is absent from this document"
+    return f"no {clause.member} value here is of the type this check applies to"
+
+
+def _noted(finding: Finding) -> bool:
+    return finding.outcome is not Outcome.PASS or finding.drift
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -66,12 +159,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
         for label, kind, body in _documents(Path(name)):
             findings = _check(kind, body, args.strict, args.show_sensitive)
             by_clause = outcomes_by_clause(findings)
-            clauses = {cid: by_clause.get(cid, Outcome.SKIP) for cid in _response_clause_ids()}
-            results.append((label, kind, clauses, findings))
+            clauses = {c.id: by_clause.get(c.id, Outcome.SKIP) for c in _response_clauses()}
+            skips = {c.id: _skip_reason(c, kind, body) for c in _response_clauses() if clauses[c.id] is Outcome.SKIP}
+            results.append((label, kind, clauses, findings, skips))
     summary = {o.value: 0 for o in Outcome}
-    for _label, _kind, clauses, _findings in results:
+    for _label, _kind, clauses, _findings, _skips in results:
         for outcome in clauses.values():
             summary[outcome.value] += 1
+    shown = (Outcome.FAIL, Outcome.DEVIATION) if args.failures_only else tuple(Outcome)
     if args.format == "json":
         doc = {
             "tool": {"name": "bedrock-conformance", "version": __version__},
@@ -81,24 +176,34 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 {
                     "file": label,
                     "kind": kind,
-                    "clauses": {cid: o.value for cid, o in clauses.items()},
-                    "findings": [f.to_dict() for f in findings if f.outcome is not Outcome.PASS or f.drift],
+                    "clauses": {cid: o.value for cid, o in clauses.items() if o in shown},
+                    "findings": [
+                        f.to_dict()
+                        for f in findings
+                        if (f.outcome is not Outcome.PASS or f.drift) and f.outcome in shown
+                    ],
+                    "skips": {cid: why for cid, why in skips.items() if Outcome.SKIP in shown},
                 }
-                for label, kind, clauses, findings in results
+                for label, kind, clauses, findings, skips in results
             ],
             "summary": summary,
         }
         print(json.dumps(doc, indent=2, ensure_ascii=False))
     else:
-        for label, kind, clauses, findings in results:
-            print(f"{label}: {kind}")
+        for label, kind, clauses, findings, skips in results:
+            lines = []
             for cid, outcome in clauses.items():
-                notes = [f for f in findings if f.clause == cid and (f.outcome is not Outcome.PASS or f.drift)]
-                print(f"  {outcome.value:<9} {cid}")
-                for f in notes:
-                    print(f"            {f.pointer or '/'}: {f.message}")
+                if outcome not in shown:
+                    continue
+                notes = [f for f in findings if f.clause == cid and _noted(f)]
+                lines.append(f"  {outcome.value:<9} {cid}")
+                lines.extend(f"            {f.pointer or '/'}: {f.message}" for f in notes)
+                if cid in skips:
+                    lines.append(f"            {skips[cid]}")
+            if lines or not args.failures_only:
+                print("\n".join([f"{label}: {kind}", *lines]))
         print("summary: " + ", ".join(f"{n} {o}" for o, n in summary.items()))
-    overall = worst(o for _l, _k, clauses, _f in results for o in clauses.values())
+    overall = worst(o for _l, _k, clauses, _f, _s in results for o in clauses.values())
     return 1 if overall is Outcome.FAIL else 0
 
 
@@ -107,7 +212,36 @@ def _wants_workers(pytest_args: list[str]) -> bool:
     return any(a == "--numprocesses" or a.startswith(("-n", "--numprocesses=")) for a in pytest_args)
 
 
+@contextlib.contextmanager
+def _hypothesis_storage() -> Iterator[None]:
+    """Hypothesis caches its Unicode tables under ./.hypothesis: a run keeps them in the user's cache instead of
+    the working directory (HYPOTHESIS_STORAGE_DIRECTORY, if set, still decides)."""
+    from hypothesis import configuration
+
+    if os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+        yield
+        return
+    try:
+        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    except RuntimeError:  # no home directory
+        cache = Path(tempfile.gettempdir())
+    where = cache / "bedrock-conformance" / "hypothesis"
+    previous = getattr(configuration, "__hypothesis_home_directory", None)
+    os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(where)  # for pytest-xdist workers too
+    configuration.set_hypothesis_home_dir(where)
+    try:
+        yield
+    finally:
+        del os.environ["HYPOTHESIS_STORAGE_DIRECTORY"]
+        configuration.set_hypothesis_home_dir(previous)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    with _hypothesis_storage():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     import pytest
 
     from ._http import TargetError
@@ -119,8 +253,6 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     config = config_from(args)
     config.quiet = args.quiet
-    if config.examples < 0:
-        raise UsageError("--examples must be 0 or more")
     for sdk in config.sdks:
         try:
             parse_sdk(sdk)
@@ -216,17 +348,24 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser(
         "validate", help="check saved GetInferenceProfile / ListInferenceProfiles JSON clause by clause"
     )
-    validate.add_argument("files", nargs="+", metavar="FILE")
+    validate.add_argument("files", nargs="+", metavar="FILE", help="JSON file(s) to check")
     validate.add_argument("--strict", action="store_true", help="count AWS's recorded deviations as failures")
-    validate.add_argument("--format", choices=("text", "json"), default="text")
+    validate.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default: %(default)s)"
+    )
+    validate.add_argument(
+        "--failures-only", action="store_true", help="show only the clauses that fail or deviate (and the summary)"
+    )
     validate.add_argument(
         "--show-sensitive", action="store_true", help="print description values instead of redacting them"
     )
     validate.set_defaults(func=cmd_validate)
 
-    from ._suite import add_options
-
-    run = sub.add_parser("run", help="run the conformance suites against a target and report per clause")
+    run = sub.add_parser(
+        "run",
+        help="run the conformance suites against a target and report per clause",
+        usage="%(prog)s [options] [-- PYTEST_ARGS ...]",
+    )
     add_options(run.add_argument)
     run.add_argument("--junit-xml", metavar="FILE", help="also write JUnit XML (one test case per clause)")
     run.add_argument("--quiet", action="store_true", help="no per-clause table on the terminal")
@@ -241,11 +380,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     replay = sub.add_parser("replay", help="re-send recorded requests to another implementation and diff the answers")
     replay.add_argument("directory", metavar="DIR", help=CASSETTES_DIR)
-    replay.add_argument("--target", required=True, help="mock, http(s)://HOST:PORT, aws[:REGION] or moto")
-    replay.add_argument("--region", default="us-east-1")
-    replay.add_argument("--aws-profile", default=None)
-    replay.add_argument("--timeout", type=float, default=10.0)
-    replay.add_argument("--report-json", metavar="FILE")
+    replay.add_argument(
+        "--target", required=True, type=OPTIONS["target"]["type"], metavar="TARGET", help=f"where to re-send: {SPECS}"
+    )
+    replay.add_argument("--region", default="us-east-1", help="AWS region to sign requests for (default: %(default)s)")
+    replay.add_argument("--aws-profile", metavar="PROFILE", default=None, help="credentials from this AWS profile")
+    replay.add_argument(
+        "--timeout", type=positive, default=10.0, metavar="SECONDS", help="read timeout (default: %(default)s)"
+    )
+    replay.add_argument("--report-json", metavar="FILE", help="write the differences as JSON")
     replay.add_argument("--allow-writes", action="store_true", help="re-send recorded creates and deletes too")
     replay.set_defaults(func=cmd_replay)
 
@@ -264,10 +407,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    with _console():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
         return int(args.func(args))
     except UsageError as exc:
+        if exc.usage:
+            print(exc.usage, file=sys.stderr)
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except SchemaError as exc:
@@ -276,6 +426,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader (| head) left: nothing more to say, and nothing to say it to.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except Exception as exc:
         if os.environ.get("BEDROCK_CONFORMANCE_DEBUG"):
             raise

@@ -140,13 +140,7 @@ class ModelError(ValueError):
 def load_model(path: str | Path | None, service: str) -> tuple[dict[str, Any], str]:
     """The raw service model (service-2.json, optionally gzipped) and a label saying where it came from."""
     if path is None:
-        import botocore
-        from botocore.loaders import Loader
-
-        loader = Loader()
-        model: dict[str, Any] = loader.load_service_model(service, "service-2")
-        version = model.get("metadata", {}).get("apiVersion", "?")
-        return model, f"botocore {botocore.__version__} {service} {version} (installed)"
+        return _botocore_model(service)
     file = Path(path)
     try:
         raw = file.read_bytes()
@@ -160,6 +154,26 @@ def load_model(path: str | Path | None, service: str) -> tuple[dict[str, Any], s
         raise ModelError(f"cannot read model {file}: no 'shapes' in it, so it is not a botocore service model")
     version = model.get("metadata", {}).get("apiVersion", "?")
     return model, f"{file} ({service} {version})"
+
+
+def _botocore_model(service: str) -> tuple[dict[str, Any], str]:
+    """The model boto3 uses: found by the loader of botocore's sessions, so AWS_DATA_PATH (and the data_path
+    setting) override the installed one exactly as they do for boto3."""
+    import botocore
+    import botocore.session
+    from botocore.exceptions import BotoCoreError
+
+    try:
+        loader = botocore.session.get_session().get_component("data_loader")
+        model: dict[str, Any] = loader.load_service_model(service, "service-2")
+        version = loader.determine_latest_version(service, "service-2")
+        _, where = loader.load_data_with_path(f"{service}/{version}/service-2")
+    except BotoCoreError as exc:
+        raise ModelError(f"cannot load botocore's {service} model: {exc}") from exc
+    api = model.get("metadata", {}).get("apiVersion", "?")
+    installed = Path(botocore.__file__).parent / "data"
+    origin = "installed" if Path(where).is_relative_to(installed) else f"from {Path(where).parent}"
+    return model, f"botocore {botocore.__version__} {service} {api} ({origin})"
 
 
 def _strip_anchors(pattern: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -11,12 +12,14 @@ from typing import TYPE_CHECKING
 from botocore.credentials import Credentials
 
 from ._http import TargetError, Transport, TransportOptions
-from .mock import FORCE_ERROR_HEADER
+from .mock import FORCE_ERROR_HEADER, SERVER
 
 if TYPE_CHECKING:
     from ._pool import Share
 
-__all__ = ["DUMMY", "FORCE_ERROR_HEADER", "Target", "TargetOptions", "open_target"]
+__all__ = ["DUMMY", "FORCE_ERROR_HEADER", "Target", "TargetOptions", "check_spec", "open_target"]
+
+SPECS = "mock, http(s)://HOST:PORT, aws[:REGION], moto, replay:DIR or replay:NAME (mock, published)"
 
 # Dummy credentials for endpoints that only check that a request is signed.
 DUMMY = Credentials("AKIDBEDROCKCONFORMANCE", "bedrock-conformance-dummy-secret")
@@ -34,6 +37,8 @@ class TargetOptions:
     allow_writes: bool | None = None
     seed: int = 0
     mock_clock: str | None = None
+    # The target answers FORCE_ERROR_HEADER with the error it names (the reference mock is detected without this).
+    force_errors: bool = False
     # A pytest-xdist worker's share of the run: it gets that part of the request budget and of the rate.
     share: Share | None = None
 
@@ -48,6 +53,12 @@ class Target:
     can_force_errors: bool = False
     writes: bool = False
     closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def notice(self, headers: dict[str, str]) -> None:
+        """Learn from an answer's headers: the reference mock, started by hand, is a URL target that forces errors."""
+        if not self.can_force_errors and self.kind == "http":
+            server = next((v for k, v in headers.items() if k.lower() == "server"), "")
+            self.can_force_errors = server.split("/", 1)[0].strip() == SERVER
 
     def close(self) -> None:
         self.transport.close()
@@ -92,9 +103,30 @@ def _limit(limits: TransportOptions, options: TargetOptions, budget: int | None,
         limits.rate = rate / share.count
 
 
+def check_spec(spec: str) -> str:
+    """``spec`` if it names a target; TargetError naming the mistake (and the likely meaning) if not."""
+    if spec in ("mock", "moto", "aws") or (spec.startswith(("aws:", "replay:")) and spec.partition(":")[2]):
+        return spec
+    parts = urllib.parse.urlsplit(spec)
+    if parts.scheme in ("http", "https"):
+        try:
+            port = parts.port
+        except ValueError:
+            raise TargetError(f"target {spec!r}: the port is not a number from 1 to 65535") from None
+        if not parts.hostname:
+            raise TargetError(f"target {spec!r} names no host: use http(s)://HOST:PORT")
+        if port == 0:
+            raise TargetError(f"target {spec!r}: the port is not a number from 1 to 65535")
+        return spec
+    host, colon, port_text = spec.rpartition(":")
+    if colon and host and "/" not in host and port_text.isdigit():
+        raise TargetError(f"unknown target {spec!r}: did you mean http://{spec}?")
+    raise TargetError(f"unknown target {spec!r}: use {SPECS}")
+
+
 def open_target(options: TargetOptions) -> Target:
     """Start or connect to the target named by ``options.spec``."""
-    spec = options.spec
+    spec = check_spec(options.spec)
     transport_options = TransportOptions(timeout=options.timeout, insecure=options.insecure)
     _limit(transport_options, options, options.budget, options.rate)
     if spec == "mock":
@@ -111,7 +143,7 @@ def open_target(options: TargetOptions) -> Target:
         transport_options.read_only = not options.allow_writes
         transport = Transport(spec, options.region, creds, transport_options)
         _probe(transport)
-        return Target(spec, "http", transport, False, bool(options.allow_writes))
+        return Target(spec, "http", transport, options.force_errors, bool(options.allow_writes))
     if spec == "aws" or spec.startswith("aws:"):
         if os.environ.get("CI"):
             raise TargetError("refusing to call real AWS from CI: replay its cassettes instead")
@@ -123,12 +155,10 @@ def open_target(options: TargetOptions) -> Target:
         transport_options.read_only = not options.allow_writes
         transport = Transport(f"https://bedrock.{region}.amazonaws.com", region, creds, transport_options)
         _probe(transport)
-        return Target(f"aws ({region})", "aws", transport, False, bool(options.allow_writes))
+        return Target(f"aws ({region})", "aws", transport, options.force_errors, bool(options.allow_writes))
     if spec == "moto":
         return _open_moto(options, transport_options)
-    raise TargetError(
-        f"unknown target {spec!r}: use mock, http(s)://HOST:PORT, aws[:REGION], moto, replay:DIR or replay:mock"
-    )
+    raise TargetError(f"unknown target {spec!r}: use {SPECS}")
 
 
 def _open_moto(options: TargetOptions, transport_options: TransportOptions) -> Target:
@@ -144,4 +174,4 @@ def _open_moto(options: TargetOptions, transport_options: TransportOptions) -> T
     url = f"http://127.0.0.1:{port}"
     transport = Transport(url, options.region, DUMMY, transport_options)
     writes = True if options.allow_writes is None else options.allow_writes
-    return Target(f"moto ({url})", "moto", transport, False, writes, [server.stop])
+    return Target(f"moto ({url})", "moto", transport, options.force_errors, writes, [server.stop])

@@ -30,6 +30,9 @@ Producing every modelled error on purpose:
 - **Signatures.** Requests need a well-formed SigV4 ``Authorization`` for service ``bedrock``; with
   ``credentials={access_key: secret_key}`` signatures are verified too.
 
+Every answer carries ``Server: bedrock-conformance-mock``: a run against a mock started by hand (``--target
+http://...``) sees it and forces each modelled error with the header above.
+
 The pytest plugin's ``bedrock_mock`` fixture yields a started ``MockServer`` and points
 ``AWS_ENDPOINT_URL_BEDROCK`` at it; ``bedrock-conformance mock`` serves one from the command line.
 """
@@ -37,7 +40,7 @@ The pytest plugin's ``bedrock_mock`` fixture yields a started ``MockServer`` and
 from __future__ import annotations
 
 from ._catalogue import CatalogueError
-from ._server import MockServer
+from ._server import SERVER, MockServer
 from ._service import FORCE_ERROR_HEADER
 
-__all__ = ["FORCE_ERROR_HEADER", "CatalogueError", "MockServer"]
+__all__ = ["FORCE_ERROR_HEADER", "SERVER", "CatalogueError", "MockServer"]

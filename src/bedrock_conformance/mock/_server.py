@@ -27,6 +27,9 @@ from ._traffic import FaultInjector, RateLimiter
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT = "123456789012"
+# Every answer names the mock in its Server header, so that a run against a mock started by hand (a URL target)
+# knows it can force each modelled error with FORCE_ERROR_HEADER.
+SERVER = "bedrock-conformance-mock"
 
 # How long a closing connection keeps reading input the client is still sending, so it reads our answer.
 _LINGER_SECONDS = 1.0
@@ -38,7 +41,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     # Without this, keep-alive responses stall ~40 ms on Nagle + delayed ACK.
     disable_nagle_algorithm = True
-    server_version = "bedrock-conformance-mock"
+    server_version = SERVER
     sys_version = ""
     timeout = _IDLE_SECONDS
     server: _HTTPServer
@@ -127,6 +130,7 @@ class _Handler(BaseHTTPRequestHandler):
             f"Content-Length: {len(reply.body)}",
             f"x-amzn-RequestId: {self.server.request_id()}",
             f"Date: {formatdate(usegmt=True)}",
+            f"Server: {SERVER}",
             *(f"{name}: {value}" for name, value in extra),
         ]
         if self.close_connection:
