@@ -297,6 +297,15 @@ def test_regenerating_the_mock_cassettes_is_byte_identical_but_for_the_time(tmp_
         assert _same_but_volatile((tmp_path / path.name).read_text(), path.read_text()) == [], path.name
 
 
+def test_the_test_extra_pins_the_hypothesis_that_drew_the_mock_cassettes() -> None:
+    """The regeneration test above skips on any other version, so the test extra installs exactly this one."""
+    pyproject = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text(encoding="utf-8")
+    extra = pyproject.split("\ntest = [", 1)[1].split("\n]", 1)[0]
+    for name in ("request", "errors", "behaviour"):
+        meta = yaml.safe_load((SHIPPED / "mock" / f"{name}.yaml").read_text())["metadata"]["bedrock_conformance"]
+        assert f'"hypothesis=={meta["hypothesis_version"]}"' in extra, name
+
+
 def test_parity_against_the_mock_agrees_and_against_a_denying_mock_differs(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
