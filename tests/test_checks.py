@@ -177,6 +177,11 @@ def test_an_identifier_that_breaks_the_pattern_must_get_400_validation(
     assert (result.outcome if result else None) is expected
     if result is not None:
         assert result.clause == CLAUSE
+        assert result.exchange is exchange
+        assert result.message.startswith('"bad id" ')
+    if expected is Outcome.PASS:
+        assert result is not None
+        assert result.message == '"bad id" rejected: HTTP 400 ValidationException'
     if expected is Outcome.FAIL:
         assert result is not None
         assert result.message.endswith("not HTTP 400 ValidationException")
@@ -202,6 +207,12 @@ def test_an_identifier_that_breaks_the_pattern_must_get_400_validation(
 def test_an_identifier_the_page_allows_is_never_rejected(exchange: Exchange, expected: Outcome | None) -> None:
     result = checks.expect_accepted(exchange, CLAUSE, "us.good-id:0", 200)
     assert (result.outcome if result else None) is expected
+    if result is not None:
+        assert (result.clause, result.exchange) == (CLAUSE, exchange)
+    if expected is Outcome.PASS:
+        assert result is not None
+        assert result.message == f'"us.good-id:0" accepted: {checks.describe(exchange)}'
+        assert result.message.startswith('"us.good-id:0" accepted: HTTP ')
     if expected is Outcome.FAIL:
         assert result is not None
         assert result.context == {"identifier": "us.good-id:0"}
@@ -230,6 +241,8 @@ def test_an_unknown_identifier_gets_404_resource_not_found(
     assert (result.outcome if result else None) is expected
     if result is not None:
         assert result.clause == "behaviour.unknownIdentifier.notFound"
+        assert (result.exchange, result.context) == (exchange, {"identifier": "nope"})
+        assert result.message.startswith('"nope" names no profile: HTTP ')
         assert result.message.endswith(", not HTTP 404 ResourceNotFoundException") is (expected is Outcome.FAIL)
 
 
@@ -333,3 +346,211 @@ def test_profile_shape_checks_the_arn_against_id_and_type(
     for r in results:
         if r.clause == ARN_TYPE and r.outcome is Outcome.FAIL:
             assert "expected" in r.message
+
+
+# ------------------------------------------------------------------------------------------------ error answers
+HEADER = "x-amzn-ErrorType"
+F = tuple[str, str, str, Any, str, str, Any]
+
+
+def findings(status: int, headers: dict[str, str], body: Any) -> list[F]:
+    from bedrock_conformance._validator import validate_error
+
+    return [
+        (f.clause, f.outcome.value, f.pointer, f.value, f.message, f.keyword, f.limit)
+        for f in validate_error(status, headers, body)
+    ]
+
+
+BODY_OK: F = ("error.body.type", "pass", "", None, "the body is a JSON object", "type", "object")
+NO_TYPE = "no x-amzn-ErrorType header and no code/Code/__type in the body"
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "body", "expected"),
+    [
+        (
+            400,
+            {HEADER: "ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/"},
+            b'{"message": "bad"}',
+            [
+                BODY_OK,
+                (
+                    "error.errorType.required",
+                    "pass",
+                    "",
+                    "ValidationException",
+                    "error type ValidationException",
+                    "x-type-header",
+                    None,
+                ),
+                ("error.message.required", "pass", "/message", None, "has message", "required", None),
+                ("error.message.type", "pass", "/message", "bad", "is a string", "type", None),
+                (
+                    "error.ValidationException.status",
+                    "pass",
+                    "",
+                    400,
+                    "ValidationException with HTTP 400",
+                    "x-http-status",
+                    400,
+                ),
+            ],
+        ),
+        (
+            403,
+            {},
+            '{"__type": "com.amazon.coral.service#AccessDeniedException", "Message": 7}',
+            [
+                BODY_OK,
+                (
+                    "error.errorType.required",
+                    "pass",
+                    "",
+                    "AccessDeniedException",
+                    "error type AccessDeniedException",
+                    "x-type-header",
+                    None,
+                ),
+                ("error.message.required", "pass", "/message", None, "has Message", "required", None),
+                ("error.message.type", "fail", "/Message", 7, "Message is a JSON integer, not a string", "type", None),
+                (
+                    "error.AccessDeniedException.status",
+                    "pass",
+                    "",
+                    403,
+                    "AccessDeniedException with HTTP 403",
+                    "x-http-status",
+                    403,
+                ),
+            ],
+        ),
+        (
+            500,
+            {"X-AMZN-ERRORTYPE": "ThrottlingException"},
+            {"message": "slow", "Message": "SLOW"},
+            [
+                BODY_OK,
+                (
+                    "error.errorType.required",
+                    "pass",
+                    "",
+                    "ThrottlingException",
+                    "error type ThrottlingException",
+                    "x-type-header",
+                    None,
+                ),
+                ("error.message.required", "pass", "/message", None, "has message", "required", None),
+                ("error.message.type", "pass", "/message", "slow", "is a string", "type", None),
+                (
+                    "error.ThrottlingException.status",
+                    "fail",
+                    "",
+                    500,
+                    "ThrottlingException came with HTTP 500, not 429",
+                    "x-http-status",
+                    429,
+                ),
+            ],
+        ),
+        (
+            404,
+            {},
+            b"{}",
+            [
+                BODY_OK,
+                ("error.errorType.required", "fail", "", None, f"HTTP 404: {NO_TYPE}", "x-type-header", None),
+                (
+                    "error.message.required",
+                    "fail",
+                    "/message",
+                    None,
+                    "the body has no message or Message",
+                    "required",
+                    None,
+                ),
+            ],
+        ),
+        (
+            502,
+            {HEADER: "ServiceUnavailableException"},
+            b"<html>Bad Gateway</html>",
+            [
+                (
+                    "error.body.type",
+                    "fail",
+                    "",
+                    None,
+                    "the body is not JSON (Expecting value at offset 0): '<html>Bad Gateway</html>'",
+                    "type",
+                    "object",
+                ),
+                (
+                    "error.errorType.required",
+                    "pass",
+                    "",
+                    "ServiceUnavailableException",
+                    "error type ServiceUnavailableException",
+                    "x-type-header",
+                    None,
+                ),
+            ],
+        ),
+        (
+            400,
+            {HEADER: "  "},
+            b'["ValidationException"]',
+            [
+                ("error.body.type", "fail", "", None, "the body is a JSON array", "type", "object"),
+                ("error.errorType.required", "fail", "", None, f"HTTP 400: {NO_TYPE}", "x-type-header", None),
+            ],
+        ),
+        (
+            404,
+            {},
+            b"\xff\xfe",
+            [
+                ("error.body.type", "fail", "", None, "the body is not UTF-8", "type", "object"),
+                ("error.errorType.required", "fail", "", None, f"HTTP 404: {NO_TYPE}", "x-type-header", None),
+            ],
+        ),
+    ],
+    ids=["typed-by-header", "typed-by-__type", "wrong-status", "empty-object", "html", "array", "not-utf-8"],
+)
+def test_an_error_answer_is_judged_clause_by_clause(
+    status: int, headers: dict[str, str], body: Any, expected: list[F]
+) -> None:
+    assert findings(status, headers, body) == expected
+
+
+def test_the_body_type_of_an_error_is_read_before_the_header() -> None:
+    # A typed header does not make a body type that is no object readable, nor the other way round.
+    got = findings(404, {"x-amzn-errortype": "ResourceNotFoundException:x"}, b'"text"')
+    assert [f[:2] for f in got] == [
+        ("error.body.type", "fail"),
+        ("error.errorType.required", "pass"),
+        ("error.ResourceNotFoundException.status", "pass"),
+    ]
+    assert got[0][4] == "the body is a JSON string"
+
+
+def test_a_list_page_is_judged_summary_by_summary_with_pointers() -> None:
+    from bedrock_conformance._validator import validate_list_page
+
+    bad = dict(PROFILE, status="DELETING")
+    page = {"inferenceProfileSummaries": [PROFILE, bad], "nextToken": "x"}
+    found = validate_list_page(json.dumps(page).encode())
+    failing = [(f.clause, f.pointer) for f in found if f.outcome is Outcome.FAIL]
+    assert failing == [("response.status.enum", "/inferenceProfileSummaries/1/status")]
+    assert {f.pointer.split("/")[2] for f in found if f.pointer} == {"0", "1"}
+    assert validate_list_page({"inferenceProfileSummaries": []}) == []
+    assert validate_list_page({"inferenceProfileSummaries": "none"}) == []
+    assert validate_list_page({}) == []
+    not_json = validate_list_page(b"<html/>")
+    assert [(f.clause, f.outcome) for f in not_json if f.outcome is Outcome.FAIL] == [
+        ("response.body.type", Outcome.FAIL)
+    ]
+    listed_array = validate_list_page([PROFILE])
+    assert [(f.clause, f.outcome) for f in listed_array if f.outcome is Outcome.FAIL] == [
+        ("response.body.type", Outcome.FAIL)
+    ]
