@@ -554,3 +554,69 @@ def test_a_list_page_is_judged_summary_by_summary_with_pointers() -> None:
     assert [(f.clause, f.outcome) for f in listed_array if f.outcome is Outcome.FAIL] == [
         ("response.body.type", Outcome.FAIL)
     ]
+
+
+# ------------------------------------------------------------------------------------------------ the page, by example
+IDENTIFIERS = {
+    "-": set(),
+    "us.anthropic.claude-3-haiku-20240307-v1:0": set(),
+    "arn:aws-iso-b:bedrock:us-isob-east-1:123456789012:inference-profile/us.a-b:0": set(),
+    "arn:aws-us-gov:bedrock::123456789012:application-inference-profile/abc": set(),
+    "arn:aws::bedrock:us-east-1:123456789012:inference-profile/x": {"request.inferenceProfileIdentifier.pattern"},
+    "a" * 2048: set(),
+    "a" * 2049: {"request.inferenceProfileIdentifier.maxLength"},
+    "us.claude\n": {"request.inferenceProfileIdentifier.pattern"},
+    "us/claude": {"request.inferenceProfileIdentifier.pattern"},
+}
+
+
+@pytest.mark.parametrize("identifier", list(IDENTIFIERS))
+def test_identifiers_the_page_allows_and_forbids(identifier: str) -> None:
+    from bedrock_conformance._validator import validate_identifier
+
+    failing = {f.clause for f in validate_identifier(identifier) if f.outcome is Outcome.FAIL}
+    assert failing == IDENTIFIERS[identifier]
+
+
+BODIES: list[tuple[dict[str, Any], set[str]]] = [
+    ({}, set()),
+    (
+        {"type": "APPLICATION", "inferenceProfileArn": "arn:aws:bedrock:us-east-1:123456789012:inference-profile/x"},
+        set(),
+    ),
+    ({"status": "INACTIVE"}, {"response.status.enum"}),
+    ({"type": "CUSTOM"}, {"response.type.enum"}),
+    ({"description": "a" * 200}, set()),
+    ({"description": "a" * 201}, {"response.description.maxLength"}),
+    ({"inferenceProfileName": "a" * 64}, set()),
+    ({"inferenceProfileName": "a" * 65}, {"response.inferenceProfileName.maxLength"}),
+    ({"models": PROFILE["models"] * 5}, set()),
+    ({"inferenceProfileId": "a" * 64}, set()),
+    ({"inferenceProfileId": "a" * 65}, {"response.inferenceProfileId.maxLength"}),
+]
+
+
+@pytest.mark.parametrize(("change", "failing"), BODIES)
+def test_bodies_the_page_allows_and_forbids(change: dict[str, Any], failing: set[str]) -> None:
+    from bedrock_conformance._validator import validate_response
+
+    body = {**PROFILE, **change}
+    assert {f.clause for f in validate_response(body) if f.outcome is Outcome.FAIL} == failing
+
+
+@pytest.mark.parametrize(
+    "member", ["inferenceProfileName", "inferenceProfileArn", "models", "inferenceProfileId", "status", "type"]
+)
+def test_each_required_member_is_required(member: str) -> None:
+    from bedrock_conformance._validator import validate_response
+
+    body = {k: v for k, v in PROFILE.items() if k != member}
+    assert {f.clause for f in validate_response(body) if f.outcome is Outcome.FAIL} == {f"response.{member}.required"}
+
+
+@pytest.mark.parametrize("member", ["createdAt", "updatedAt", "description"])
+def test_the_other_members_are_optional(member: str) -> None:
+    from bedrock_conformance._validator import validate_response
+
+    body = {k: v for k, v in PROFILE.items() if k != member}
+    assert {f.clause for f in validate_response(body) if f.outcome is Outcome.FAIL} == set()
