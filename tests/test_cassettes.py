@@ -158,19 +158,20 @@ def test_replay_judges_recorded_identifiers_by_their_recorded_answers(
     directory = tmp_path / "c"
     shutil.copytree(recorded[0], directory)
 
+    pattern, maximum = "request.inferenceProfileIdentifier.pattern", "request.inferenceProfileIdentifier.maxLength"
+
     def accept_an_invalid_identifier(interactions: list[dict[str, Any]]) -> None:
         for interaction in interactions:
-            if interaction["response"]["status"]["code"] == 400:
+            sent_for = interaction["request"]["headers"].get("x-bedrock-conformance-check", [None])[0]
+            if interaction["response"]["status"]["code"] == 400 and sent_for == pattern:
                 interaction["response"]["status"] = {"code": 404, "message": "Not Found"}
                 return
+        raise AssertionError("no pattern case was rejected in the recording")
 
     _edit(directory, "request.yaml", accept_an_invalid_identifier)
     assert _run("--target", f"replay:{directory}", "--report-json", str(tmp_path / "r.json")) == 1
     outcomes = _outcomes(_report(tmp_path / "r.json"))
-    assert "fail" in {
-        outcomes["request.inferenceProfileIdentifier.pattern"][0],
-        outcomes["request.inferenceProfileIdentifier.maxLength"][0],
-    }
+    assert (outcomes[pattern][0], outcomes[maximum][0]) == ("fail", "pass")
 
 
 @pytest.mark.parametrize(
@@ -295,6 +296,15 @@ def test_regenerating_the_mock_cassettes_is_byte_identical_but_for_the_time(tmp_
     assert _run(*args, "--record", str(tmp_path)) == 0
     for path in sorted((SHIPPED / "mock").glob("*.yaml")):
         assert _same_but_volatile((tmp_path / path.name).read_text(), path.read_text()) == [], path.name
+
+
+def test_the_test_extra_pins_the_hypothesis_that_drew_the_mock_cassettes() -> None:
+    """The regeneration test above skips on any other version, so the test extra installs exactly this one."""
+    pyproject = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text(encoding="utf-8")
+    extra = pyproject.split("\ntest = [", 1)[1].split("\n]", 1)[0]
+    for name in ("request", "errors", "behaviour"):
+        meta = yaml.safe_load((SHIPPED / "mock" / f"{name}.yaml").read_text())["metadata"]["bedrock_conformance"]
+        assert f'"hypothesis=={meta["hypothesis_version"]}"' in extra, name
 
 
 def test_parity_against_the_mock_agrees_and_against_a_denying_mock_differs(

@@ -57,11 +57,29 @@ def test_every_valid_identifier_survives_botocore_percent_encoding(bedrock: Base
     assert _arrived(bedrock, identifier) == identifier
 
 
+@pytest.fixture(scope="module")
+def listed(mock: MockServer) -> set[str]:
+    """The ids and ARNs of every profile the mock lists: the identifiers it must answer 200."""
+    names, token = set(), ""
+    while True:
+        page = raw(mock, "GET", "/inference-profiles" + (f"?nextToken={quote(token)}" if token else "")).json()
+        for summary in page["inferenceProfileSummaries"]:
+            names |= {summary["inferenceProfileId"], summary["inferenceProfileArn"]}
+        token = page.get("nextToken") or ""
+        if not token:
+            return names
+
+
 @given(identifier=identifiers)
-def test_a_fully_percent_encoded_label_decodes_to_the_same_identifier(mock: MockServer, identifier: str) -> None:
+def test_a_fully_percent_encoded_label_decodes_to_the_same_identifier(
+    mock: MockServer, listed: set[str], identifier: str
+) -> None:
     answer = raw(mock, "GET", "/inference-profiles/" + quote(identifier, safe="", encoding="utf-8"))
-    assert answer.status in (200, 404)
-    if answer.status == 404:
+    if identifier in listed:
+        assert answer.status == 200
+        assert identifier in (answer.json()["inferenceProfileId"], answer.json()["inferenceProfileArn"])
+    else:
+        assert answer.status == 404
         assert answer.json()["message"] == NOT_FOUND.format(identifier=identifier)
 
 

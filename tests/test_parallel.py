@@ -147,11 +147,32 @@ def test_shares_split_the_cases_and_deal_each_exercise_to_one_worker(count: int)
         assert sum(s.deals(unit) for s in shares) == 1
     for handicap in (0, 10, 1000):
         quotas = [s.quota(100, handicap) for s in shares]
-        dealt = next(q for s, q in zip(shares, quotas, strict=True) if s.deals(0))
-        assert sum(quotas) == 100
-        # The worker with extra cases of its own takes fewer of these, so that all have about as many in all.
-        assert count == 1 or dealt == max(0, round((100 - handicap * (count - 1)) / count))
+        assert quotas == QUOTAS[count, handicap]
+        # The worker with extra cases of its own (unit 0 is dealt from the last worker down) takes fewer of these,
+        # so that all draw about as many in all, and none fewer than zero.
+        assert [s.deals(0) for s in shares] == [i == count - 1 for i in range(count)]
+        totals = [q + (handicap if s.deals(0) else 0) for s, q in zip(shares, quotas, strict=True)]
+        assert count == 1 or handicap * (count - 1) > 100 or max(totals) - min(totals) <= 1
     assert len({s.salt("x") for s in shares}) == count
+
+
+# Each worker's share of 100 generated cases when the last worker also draws `handicap` cases of its own, worked out
+# by hand: the last worker takes about (100 - handicap * (count - 1)) / count, the others split the rest evenly,
+# the first ones taking the remainder.
+QUOTAS = {
+    (1, 0): [100],
+    (1, 10): [100],
+    (1, 1000): [100],
+    (2, 0): [50, 50],
+    (2, 10): [55, 45],
+    (2, 1000): [100, 0],
+    (3, 0): [34, 33, 33],
+    (3, 10): [37, 36, 27],
+    (3, 1000): [50, 50, 0],
+    (5, 0): [20, 20, 20, 20, 20],
+    (5, 10): [22, 22, 22, 22, 12],
+    (5, 1000): [25, 25, 25, 25, 0],
+}
 
 
 def test_workers_pool_their_results_and_a_dead_one_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -48,7 +48,9 @@ def test_the_reference_mock_passes_with_zero_failures(default_run: Any) -> None:
     code, report, _ = default_run
     assert code == 0
     assert report["summary"]["fail"] == 0
-    assert {c["id"]: c["outcome"] for c in report["clauses"]}["response.models.maxItems"] in ("pass", "deviation")
+    # In its default region (us-east-1) the mock serves no profile with more than five models (the six-model
+    # apac profile is served in Asia-Pacific regions only: tests/test_conformant_variants.py runs there).
+    assert {c["id"]: c["outcome"] for c in report["clauses"]}["response.models.maxItems"] == "pass"
 
 
 def test_every_clause_in_the_schemas_appears_exactly_once_with_its_spec(default_run: Any) -> None:

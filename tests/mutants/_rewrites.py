@@ -98,6 +98,7 @@ def on_profiles(rewrite: Rewrite, *, get: bool = True, lists: bool = True) -> Ca
 
         return handle
 
+    build.rewrite = rewrite  # type: ignore[attr-defined]  # what the zoo's blame rules judge
     return build
 
 
@@ -137,7 +138,11 @@ class Renaming:
 
 
 def renaming(rewrite: Rewrite, *, first_only: bool = False) -> Callable[[], Handler]:
-    return lambda: Renaming(rewrite, first_only=first_only)
+    def build() -> Handler:
+        return Renaming(rewrite, first_only=first_only)
+
+    build.rewrite = rewrite  # type: ignore[attr-defined]  # what the zoo's blame rules judge
+    return build
 
 
 def stateless(handler: Handler) -> Callable[[], Handler]:

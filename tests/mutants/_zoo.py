@@ -7,9 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 from bedrock_conformance import contract
 
+from . import _blame
 from ._proxy import Call, Handler, Reply, Upstream
 from ._rewrites import (
     Body,
@@ -50,15 +52,31 @@ class Mutant:
     breaks: str
     build: Callable[[], Handler]
     doc: str
-    # Clauses the mutation cannot help breaking as well, and why; the suite must fail exactly breaks + also.
-    also: frozenset[str] = frozenset()
-    why_also: str = ""
     args: tuple[str, ...] = ()
     # Set when the engine misjudges this mutant today: the test is then a strict xfail naming the bug.
     engine_bug: str | None = None
+    # What the rewrite does to answers, for the blame rules (_blame.py): how it answers identifiers (a status, or
+    # None where it answers as the mock), and which error it re-sends as (error, status, type).
+    answer: Callable[[str], int | None] | None = None
+    retype: tuple[str, int, str | None] | None = None
+
+    @property
+    def also(self) -> frozenset[str]:
+        """Clauses the mutation cannot help breaking as well, by the rules in _blame.py (body, error, identifiers)."""
+        extras: set[str] = set()
+        rewrite = getattr(self.build, "rewrite", None)
+        if rewrite is not None:
+            extras |= _blame.by_body(rewrite)
+        retype = self.retype or getattr(self.build(), "retype", None)
+        if retype is not None:
+            extras |= _blame.by_error(*retype)
+        if self.answer is not None:
+            extras |= _blame.by_identifiers(self.answer)
+        return frozenset(extras - {self.breaks})
 
     @property
     def expected(self) -> frozenset[str]:
+        """The suite must fail exactly these clauses."""
         return self.also | {self.breaks}
 
 
@@ -112,20 +130,53 @@ def _min_two(call: Call, upstream: Upstream) -> Reply:
     return upstream(call)
 
 
+def _as_mock(identifier: str) -> int:
+    """The status the mock gives an identifier no profile has: 404 if valid, else 400."""
+    return 404 if _blame.valid(identifier) else 400
+
+
 REQUEST_MUTANTS = [
-    Mutant("accepts-invalid-identifier", REQUEST_PATTERN, stateless(_accepts_invalid), _accepts_invalid.__doc__ or ""),
-    Mutant("accepts-trailing-newline", REQUEST_PATTERN, stateless(_trailing_newline), _trailing_newline.__doc__ or ""),
-    Mutant("rejects-valid-partition", REQUEST_PATTERN, stateless(_forgets_iso_b), _forgets_iso_b.__doc__ or ""),
-    Mutant("rejects-maximum-length", REQUEST_MAX, stateless(_max_off_by_one), _max_off_by_one.__doc__ or ""),
-    Mutant("accepts-overlong-identifier", REQUEST_MAX, stateless(_truncates), _truncates.__doc__ or ""),
+    Mutant(
+        "accepts-invalid-identifier",
+        REQUEST_PATTERN,
+        stateless(_accepts_invalid),
+        _accepts_invalid.__doc__ or "",
+        answer=lambda i: 200 if MIN_ID <= len(i) <= MAX_ID and not _blame.valid(i) else None,
+    ),
+    Mutant(
+        "accepts-trailing-newline",
+        REQUEST_PATTERN,
+        stateless(_trailing_newline),
+        _trailing_newline.__doc__ or "",
+        answer=lambda i: _as_mock(i[:-1]) if i.endswith("\n") and len(i) > 1 else None,
+    ),
+    Mutant(
+        "rejects-valid-partition",
+        REQUEST_PATTERN,
+        stateless(_forgets_iso_b),
+        _forgets_iso_b.__doc__ or "",
+        answer=lambda i: 400 if i.startswith("arn:aws-iso-b:") else None,
+    ),
+    Mutant(
+        "rejects-maximum-length",
+        REQUEST_MAX,
+        stateless(_max_off_by_one),
+        _max_off_by_one.__doc__ or "",
+        answer=lambda i: 400 if len(i) >= MAX_ID else None,
+    ),
+    Mutant(
+        "accepts-overlong-identifier",
+        REQUEST_MAX,
+        stateless(_truncates),
+        _truncates.__doc__ or "",
+        answer=lambda i: _as_mock(i[:MAX_ID]) if len(i) > MAX_ID else None,
+    ),
     Mutant(
         "rejects-minimum-length",
         REQUEST_MIN,
         stateless(_min_two),
         _min_two.__doc__ or "",
-        also=frozenset({REQUEST_PATTERN, UNKNOWN}),
-        why_also="the pattern's shortest valid example and the first unknown identifier the suite draws are one "
-        "character long, so they are rejected too",
+        answer=lambda i: 400 if len(i) <= MIN_ID else None,
     ),
 ]
 
@@ -190,31 +241,14 @@ def _plain_text(call: Call, upstream: Upstream) -> Reply:
     return reply.with_header("Content-Type", "text/plain") if reply.status == 200 else reply
 
 
-_EMPTY_ARN = "the empty string breaks the ARN pattern too, and cannot end with '/' and the ID"
-_MAX_ARN = "the ARN's resource part holds the ID and nothing else, so no ARN this long ends with '/' and the ID"
-_ARN_ID = "the ARN ends with '/' and the ID, and the ARN pattern ends with the same character class as the ID's"
-
-
-def _response(
-    clause: str,
-    build: Callable[[], Handler],
-    doc: str,
-    also: frozenset[str] = frozenset(),
-    why: str = "",
-    bug: str | None = None,
-) -> Mutant:
-    return Mutant("response:" + clause.removeprefix("response."), clause, build, doc, also, why, engine_bug=bug)
-
-
-def _pattern_too(member: str) -> frozenset[str]:
-    return frozenset({f"response.{member}.pattern"})
+def _response(clause: str, build: Callable[[], Handler], doc: str, bug: str | None = None) -> Mutant:
+    return Mutant("response:" + clause.removeprefix("response."), clause, build, doc, engine_bug=bug)
 
 
 def _response_mutants() -> list[Mutant]:
     name_max = int(response_bound(m.name, "maxLength"))
     text_max = int(response_bound(m.text, "maxLength"))
     models_max = int(response_bound(m.models, "maxItems"))
-    empty_pattern = "the empty string cannot match a pattern that needs one character"
     return [
         _response(
             "response.body.type",
@@ -237,8 +271,6 @@ def _response_mutants() -> list[Mutant]:
             "response.description.minLength",
             on_profiles(setting(m.text, "")),
             "description is empty",
-            _pattern_too("description"),
-            empty_pattern,
         ),
         _response(
             "response.description.maxLength",
@@ -256,15 +288,11 @@ def _response_mutants() -> list[Mutant]:
             "response.inferenceProfileArn.minLength",
             renaming(setting(m.arn, "")),
             "inferenceProfileArn is empty",
-            frozenset({"response.inferenceProfileArn.pattern", ENDS_WITH_ID}),
-            _EMPTY_ARN,
         ),
         _response(
             "response.inferenceProfileArn.maxLength",
             renaming(_long_arn),
             "an ARN one character over the maximum, padded with ':000…'",
-            frozenset({ENDS_WITH_ID}),
-            _MAX_ARN,
         ),
         _response(
             "response.inferenceProfileArn.pattern",
@@ -277,8 +305,6 @@ def _response_mutants() -> list[Mutant]:
             "response.inferenceProfileId.minLength",
             renaming(setting(m.id, ""), first_only=True),
             "the first listed profile's inferenceProfileId is empty",
-            frozenset({"response.inferenceProfileId.pattern", ENDS_WITH_ID}),
-            empty_pattern + "; and the ARN does not end with '/' and an empty ID",
         ),
         _response(
             "response.inferenceProfileId.maxLength",
@@ -289,8 +315,6 @@ def _response_mutants() -> list[Mutant]:
             "response.inferenceProfileId.pattern",
             renaming(lambda b: _resource_tail(b, b[m.id] + "\n")),
             "an ID with a trailing newline (Python's '$' would accept it; ECMA-262's does not)",
-            frozenset({"response.inferenceProfileArn.pattern"}),
-            _ARN_ID,
         ),
         _response("response.inferenceProfileName.required", on_profiles(dropping(m.name)), "no inferenceProfileName"),
         _response("response.inferenceProfileName.type", on_profiles(setting(m.name, 42)), "the name is 42"),
@@ -298,8 +322,6 @@ def _response_mutants() -> list[Mutant]:
             "response.inferenceProfileName.minLength",
             on_profiles(setting(m.name, "")),
             "the name is empty",
-            _pattern_too("inferenceProfileName"),
-            empty_pattern,
         ),
         _response(
             "response.inferenceProfileName.maxLength",
@@ -359,6 +381,8 @@ def _retype(source: str, target: str | None, status: int | None) -> Handler:
         message = reply.json().get(contract().message_member, "")
         return error_reply(target or source, message, status=status)
 
+    # What the blame rules judge: the error rewritten, and the status and type it is now sent with.
+    handle.retype = (source, status or error_status(target or source), target or source)  # type: ignore[attr-defined]
     return handle
 
 
@@ -377,25 +401,18 @@ def _error_body(body: bytes) -> Handler:
     return handle
 
 
-_VALID_SIDE = frozenset({REQUEST_PATTERN, REQUEST_MAX, REQUEST_MIN})
-
 ERROR_MUTANTS = [
     Mutant(
         "validation-with-422",
         "error.ValidationException.status",
         stateless(_retype(INVALID, None, 422)),
         "ValidationException is sent with HTTP 422",
-        also=frozenset({REQUEST_PATTERN, REQUEST_MAX}),
-        why_also="an invalid identifier must get HTTP 400 ValidationException, and now gets 422",
     ),
     Mutant(
         "not-found-with-400",
         "error.ResourceNotFoundException.status",
         stateless(_retype(NOT_FOUND, None, error_status(INVALID))),
         "ResourceNotFoundException is sent with HTTP 400",
-        also=_VALID_SIDE | {UNKNOWN},
-        why_also="valid identifiers that name no profile now get HTTP 400, which a valid identifier must never get, "
-        "and not the 404 an unknown identifier must get",
     ),
     Mutant(
         "throttling-with-500",
@@ -420,8 +437,7 @@ ERROR_MUTANTS = [
         "error.errorType.required",
         stateless(_untyped_not_found),
         "404 answers carry no x-amzn-ErrorType header and no code in the body",
-        also=frozenset({UNKNOWN}),
-        why_also="an unknown identifier must get a 404 that reads as ResourceNotFoundException",
+        retype=(NOT_FOUND, error_status(NOT_FOUND), None),
     ),
     Mutant("error-body-not-json", "error.body.type", stateless(_error_body(b"Not Found")), "error bodies are text"),
     Mutant("error-without-message", "error.message.required", stateless(_error_body(b"{}")), "error bodies are {}"),
@@ -574,16 +590,9 @@ BEHAVIOUR_MUTANTS = [
         PERCENT,
         stateless(_no_decoding),
         _no_decoding.__doc__ or "",
-        also=frozenset(
-            {
-                "behaviour.listedProfile.resolvesById",
-                "behaviour.listedProfile.resolvesByArn",
-                REQUEST_PATTERN,
-                REQUEST_MAX,
-            }
-        ),
-        why_also="botocore encodes the ':' and '/' of every ARN and of most IDs, so listed profiles stop resolving; "
-        "invalid identifiers whose bad characters arrive encoded are looked up (404) instead of rejected",
+        # botocore percent-encodes ':' and '/', and nothing else in a valid identifier: any other escape means
+        # the identifier broke the pattern.
+        answer=lambda i: 404 if quote(i, safe="") != i else None,
     ),
 ]
 
