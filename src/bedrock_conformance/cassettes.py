@@ -451,10 +451,17 @@ class ReplayTransport(Transport):
         if not queue:
             where = self.group or "cassettes"
             raise CassetteError(f"{where}: no recorded interaction for {request.method} {request.path}")
-        recorded = queue.pop(0)
-        with self._lock:
-            self.sent += 1
-        return Exchange(request, recorded.exchange.response, None, 0.0)
+        # A retried request was recorded once per attempt: replay the same retries (every attempt was answered,
+        # or vcrpy would not have recorded it, so only the answer decides).
+        attempts = 0
+        while True:
+            recorded = queue.pop(0)
+            attempts += 1
+            with self._lock:
+                self.sent += 1
+            exchange = Exchange(request, recorded.exchange.response, None, 0.0, attempts)
+            if not queue or not self._should_retry(request, exchange, False, attempts - 1):
+                return exchange
 
     def tagged(self, check: str) -> list[Interaction]:
         return [i for i in self.interactions if i.check == check]
@@ -467,7 +474,10 @@ def open_replay(directory: Path) -> tuple[ReplayTransport, dict[str, Any]]:
     interactions = read_directory(directory)
     meta = dict(interactions[0].meta) if interactions else {}
     partial = bool(meta.get("partial"))
-    return ReplayTransport(interactions, str(meta.get("region", "us-east-1")), partial=partial), meta
+    transport = ReplayTransport(interactions, str(meta.get("region", "us-east-1")), partial=partial)
+    # Recordings made with the default number of attempts do not say it.
+    transport.options.max_attempts = int(meta.get("max_attempts", transport.options.max_attempts))
+    return transport, meta
 
 
 # ------------------------------------------------------------------------------------------------ reconstruction

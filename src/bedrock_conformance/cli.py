@@ -121,6 +121,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     config.quiet = args.quiet
     if config.examples < 0:
         raise UsageError("--examples must be 0 or more")
+    if config.max_attempts < 1:
+        raise UsageError("--max-attempts must be 1 or more")
     for sdk in config.sdks:
         try:
             parse_sdk(sdk)

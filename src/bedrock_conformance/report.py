@@ -88,6 +88,7 @@ def build_report(
             "spec": clause.spec,
             "source": clause.source,
             "checks": len(results),
+            "retries": _retries(results),
             "failures": [_failure(r, config.show_sensitive) for r in results if r.outcome is Outcome.FAIL][
                 :MAX_FAILURES
             ],
@@ -122,6 +123,7 @@ def build_report(
         "started": (started or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
         "complete": complete,
         "requests": recorder.exchanges,
+        "retries": recorder.retries,
         "clauses": clauses,
         "summary": summary,
         "new_failures": new_failures,
@@ -129,6 +131,12 @@ def build_report(
         "sdk_matrix": _sdk_matrix(recorder),
         "stale_baseline": sorted(c["id"] for c in clauses if c.get("baseline", {}).get("stale")),
     }
+
+
+def _retries(results: list[Result]) -> int:
+    """How many times the clause's requests were sent again (each exchange counted once)."""
+    exchanges = {id(r.exchange): r.exchange for r in results if r.exchange is not None}
+    return sum(e.attempts - 1 for e in exchanges.values())
 
 
 def _sdk_matrix(recorder: Recorder) -> str | None:
