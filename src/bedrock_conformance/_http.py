@@ -451,7 +451,7 @@ class Transport:
                 conn.connect()
         except (OSError, http.client.HTTPException) as exc:
             self._drop()
-            fired = deadline.fired
+            fired = deadline.fired or isinstance(exc, (TimeoutError, socket.timeout))
             message = _timed_out(self.options.timeout, "connecting") if fired else _describe(exc, "connecting")
             raise TargetError(f"cannot reach {self.endpoint}: {message}") from None
         if deadline.fired:
@@ -568,7 +568,8 @@ class Transport:
                         raise _Failure(f"response body over {self.options.max_body} bytes (stopped reading)")
                     chunks.append(piece)
             except (OSError, http.client.HTTPException) as exc:
-                if deadline.fired:
+                # The socket's own timeout is the deadline's length too: whichever fires first, it is one timeout.
+                if deadline.fired or isinstance(exc, (TimeoutError, socket.timeout)):
                     raise _Failure(_timed_out(timeout, phase, received)) from None
                 raise _Failure(
                     _describe(exc, phase, received),
@@ -632,8 +633,9 @@ def _before_answer(exc: BaseException, phase: str) -> bool:
     return early and isinstance(exc, (BrokenPipeError, ConnectionResetError))
 
 
-def _timed_out(timeout: float, phase: str, received: int = 0) -> str:
-    got = f" ({received} bytes read)" if received else ""
+def _timed_out(timeout: float, phase: str, received: int | None = None) -> str:
+    """The one wording of a timeout, whether the socket's timeout or the whole-exchange deadline fired first."""
+    got = f" ({received} bytes read)" if received is not None else ""
     return f"timed out after {timeout:g} s {phase}{got}"
 
 
