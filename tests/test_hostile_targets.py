@@ -8,6 +8,7 @@ one line and exit 2 once the target has left five requests in a row unanswered.
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import re
 from collections.abc import Callable, Iterator
@@ -270,3 +271,20 @@ def test_no_answer_to_the_first_profile_is_blamed_on_resolving_not_on_percent_de
         server.applies = get_of(listed(server, 0)[contract().role("id")])
         result = run(tmp_path, server.url)
     assert result.failed() == ["behaviour.listedProfile.resolvesById"]
+
+
+def _gzip_unless_identity(conn: zoo.Connection, request: zoo.Incoming) -> bool:
+    """The mock's answers, gzip-compressed for any client that does not ask for identity (RFC 9110 §12.5.3)."""
+    answer = conn.upstream(request)
+    if request.header("Accept-Encoding") != "identity":
+        headers = [*answer.headers, ("Content-Encoding", "gzip")]
+        answer = zoo.Answer(answer.status, answer.reason, headers, gzip.compress(answer.body))
+    conn.answer(answer)
+    return True
+
+
+def test_answers_are_asked_for_without_content_coding_and_judged_as_sent(tmp_path: Path) -> None:
+    with zoo.ZooServer(_gzip_unless_identity) as server:
+        result = run(tmp_path, server.url)
+    assert result.code == 0, result.err
+    assert result.failed() == []

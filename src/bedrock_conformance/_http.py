@@ -390,7 +390,9 @@ class Transport:
         if query:
             url += "?" + "&".join(f"{quote(k, safe='')}={quote(str(v), safe='')}" for k, v in sorted(query.items()))
         data = b"" if body is None else json.dumps(body).encode()
-        all_headers = {"Accept": "application/json", **(headers or {})}
+        # Answers are judged as they arrive, byte for byte: ask for no content coding (gzip is never decoded here),
+        # as botocore's requests do.
+        all_headers = {"Accept": "application/json", "Accept-Encoding": "identity", **(headers or {})}
         if body is not None:
             all_headers["Content-Type"] = "application/json"
         return Request(method, url, all_headers, data, label, self.region)

@@ -106,6 +106,16 @@ def build_report(
                 "seen": len(deviations),
                 "example": deviations[0].message,
             }
+        known = [r for r in results if r.outcome is Outcome.DEVIATION and "defect" in r.context]
+        if known and "deviation" not in entry:
+            defect = known[0].context["defect"]
+            entry["deviation"] = {
+                "summary": f"known SDK defect {defect['id']}: {defect['summary']}",
+                "rule": "schemas/sdk.json x-known-defects",
+                "evidence": defect["evidence"],
+                "seen": len(known),
+                "example": known[0].message,
+            }
         drift = [r.message for r in results if r.finding is not None and r.finding.drift]
         if drift:
             entry["drift"] = sorted(set(drift))[:20]
