@@ -253,3 +253,35 @@ def test_a_run_against_a_clean_target_retries_nothing(tmp_path: Path) -> None:
 def test_max_attempts_below_one_is_one_line_and_exit_2(tmp_path: Path, bad: str) -> None:
     result = run(tmp_path, "mock", "--max-attempts", bad)
     assert (result.code, result.err) == (2, "error: --max-attempts must be 1 or more\n")
+
+
+def _every_fifth_throttled() -> zoo.Fault:
+    seen = {"n": 0}
+    lock = threading.Lock()
+
+    def fault(conn: zoo.Connection, request: zoo.Incoming) -> bool:
+        with lock:
+            seen["n"] += 1
+            hit = seen["n"] % 5 == 0
+        if not hit:
+            return zoo.passthrough(conn, request)
+        headers = [("Content-Type", "application/json"), ("x-amzn-ErrorType", "ThrottlingException")]
+        conn.answer(zoo.Answer(429, "Too Many Requests", headers, b'{"message": "Rate exceeded"}'))
+        return True
+
+    return fault
+
+
+def test_a_recording_of_retried_requests_replays_to_the_same_verdicts(tmp_path: Path) -> None:
+    cassettes = tmp_path / "cassettes"
+    (tmp_path / "live").mkdir()
+    (tmp_path / "replay").mkdir()
+    with zoo.ZooServer(_every_fifth_throttled()) as server:
+        live = run(tmp_path / "live", server.url, "--record", str(cassettes))
+    assert live.code == 0, live.err
+    assert live.report is not None and live.report["retries"] > 0
+    replayed = run(tmp_path / "replay", f"replay:{cassettes}")
+    assert replayed.code == 0, replayed.err
+    assert replayed.outcomes() == live.outcomes()
+    # Offline, request clauses are judged on the recorded answers, not sent again: fewer requests, some retried.
+    assert replayed.report is not None and replayed.report["retries"] > 0
