@@ -71,7 +71,7 @@ def test_the_budget_stops_the_run_at_exactly_that_many_requests(tmp_path: Path) 
 def test_the_budget_counts_every_attempt_including_throttled_retries() -> None:
     with zoo.ZooServer(zoo.throttle(10)) as server:
         fake = FakeClock()
-        options = TransportOptions(budget=3, retries_on_throttle=5)
+        options = TransportOptions(budget=3, max_attempts=6)
         transport = Transport(server.url, "us-east-1", DUMMY, options, clock=fake.clock)
         with pytest.raises(BudgetExhausted, match="request budget of 3 used up"):
             transport.send(transport.request("GET", LIST))
@@ -123,7 +123,7 @@ def test_the_rate_limit_option_reaches_the_transport(tmp_path: Path, monkeypatch
 def _throttled(times: int, retries: int, retry_after: str | None = None) -> tuple[int | None, int, list[float]]:
     with zoo.ZooServer(zoo.throttle(times, retry_after)) as server:
         fake = FakeClock()
-        options = TransportOptions(retries_on_throttle=retries)
+        options = TransportOptions(max_attempts=retries + 1)
         transport = Transport(server.url, "us-east-1", DUMMY, options, clock=fake.clock)
         exchange = transport.send(transport.request("GET", LIST))
         transport.close()
@@ -158,7 +158,7 @@ def test_retry_after_is_honoured_but_capped() -> None:
         assert 0.25 <= backoff_delay(1, 0.5, base=0.25, cap=cap, retry_after=nonsense) < 0.5
 
 
-def test_429_is_not_retried_unless_configured() -> None:
+def test_429_is_not_retried_when_one_attempt_is_allowed() -> None:
     status, sent, sleeps = _throttled(times=1, retries=0)
     assert (status, sent, sleeps) == (429, 1, [])
 
@@ -172,7 +172,7 @@ def test_the_aws_target_is_budgeted_rate_limited_backs_off_and_is_read_only(
     monkeypatch.setattr(Transport, "probe", lambda self: None)
     target = open_target(TargetOptions(spec="aws:eu-west-1"))
     options = target.transport.options
-    assert (options.budget, options.rate, options.retries_on_throttle, options.read_only) == (200, 5.0, 3, True)
+    assert (options.budget, options.rate, options.max_attempts, options.read_only) == (200, 5.0, 3, True)
     assert target.transport.endpoint == "https://bedrock.eu-west-1.amazonaws.com"
     writable = open_target(TargetOptions(spec="aws", allow_writes=True, budget=7, rate=1.0))
     assert (writable.transport.options.budget, writable.transport.options.rate) == (7, 1.0)

@@ -8,6 +8,8 @@ one line and exit 2 once the target has left five requests in a row unanswered.
 
 from __future__ import annotations
 
+import gzip
+import http.client
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,9 +18,10 @@ import pytest
 from zoo import servers as zoo
 from zoo.runs import Run, get_of, listed, run
 
-from bedrock_conformance import contract
-from bedrock_conformance._http import MAX_BODY
+from bedrock_conformance import _http, contract
+from bedrock_conformance._http import MAX_BODY, Transport, TransportOptions
 from bedrock_conformance._suite import OPTIONS
+from bedrock_conformance.targets import DUMMY
 
 RESOLVES_BY_ARN = "behaviour.listedProfile.resolvesByArn"
 
@@ -84,7 +87,33 @@ def test_a_response_slower_than_the_read_timeout_is_a_timed_out_finding(
     result = run(tmp_path, server.url, "--timeout", "0.4")
     assert result.code == 1, result.err
     assert result.failed() == [RESOLVES_BY_ARN]
-    _failure_of(result, RESOLVES_BY_ARN, r": no answer \(timed out after 0\.4 s waiting for the response\)$")
+    _failure_of(
+        result, RESOLVES_BY_ARN, r": no answer \(timed out after 0\.4 s waiting for the response \(0 bytes read\)\)$"
+    )
+
+
+@pytest.mark.parametrize("first", ["socket timeout", "deadline"])
+def test_a_timeout_reads_the_same_whichever_of_the_socket_timeout_and_the_deadline_fires_first(
+    first: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if first == "socket timeout":
+        monkeypatch.setattr(_http._WATCHDOG, "watch", lambda deadline, seconds: None)
+    else:
+        connect = http.client.HTTPConnection.connect
+
+        def without_socket_timeout(self: http.client.HTTPConnection) -> None:
+            connect(self)
+            self.sock.settimeout(None)
+
+        monkeypatch.setattr(http.client.HTTPConnection, "connect", without_socket_timeout)
+    with zoo.ZooServer(zoo.slow(30)) as server:
+        transport = Transport(server.url, "us-east-1", DUMMY, TransportOptions(timeout=0.2))
+        exchange = transport.send(transport.request("GET", zoo.LIST_PATH))
+        transport.close()
+    assert (exchange.response, exchange.error) == (
+        None,
+        "timed out after 0.2 s waiting for the response (0 bytes read)",
+    )
 
 
 def test_the_read_timeout_bounds_the_whole_response_not_each_read(
@@ -214,7 +243,7 @@ def test_a_target_that_does_not_speak_http_is_no_answer(
     ("fault", "extra", "last"),
     [
         (zoo.reset_mid_body, (), r"connection reset (mid-body \(\d+ bytes read\)|waiting for the response)"),
-        (zoo.slow(30), ("--timeout", "0.3"), r"timed out after 0\.3 s waiting for the response"),
+        (zoo.slow(30), ("--timeout", "0.3"), r"timed out after 0\.3 s waiting for the response \(0 bytes read\)"),
         (zoo.truncated_json, (), r"the connection closed mid-body: \d+ of \d+ bytes read"),
     ],
     ids=["reset", "slow", "truncated"],
@@ -242,3 +271,20 @@ def test_no_answer_to_the_first_profile_is_blamed_on_resolving_not_on_percent_de
         server.applies = get_of(listed(server, 0)[contract().role("id")])
         result = run(tmp_path, server.url)
     assert result.failed() == ["behaviour.listedProfile.resolvesById"]
+
+
+def _gzip_unless_identity(conn: zoo.Connection, request: zoo.Incoming) -> bool:
+    """The mock's answers, gzip-compressed for any client that does not ask for identity (RFC 9110 §12.5.3)."""
+    answer = conn.upstream(request)
+    if request.header("Accept-Encoding") != "identity":
+        headers = [*answer.headers, ("Content-Encoding", "gzip")]
+        answer = zoo.Answer(answer.status, answer.reason, headers, gzip.compress(answer.body))
+    conn.answer(answer)
+    return True
+
+
+def test_answers_are_asked_for_without_content_coding_and_judged_as_sent(tmp_path: Path) -> None:
+    with zoo.ZooServer(_gzip_unless_identity) as server:
+        result = run(tmp_path, server.url)
+    assert result.code == 0, result.err
+    assert result.failed() == []

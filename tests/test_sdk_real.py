@@ -6,15 +6,19 @@ and the JavaScript SDK is installed there from sdk/js/package-lock.json: the fir
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
-import re
+import io
+import json
 import shutil
+from pathlib import Path
 
 import pytest
 
 from bedrock_conformance._engine import Recorder, RunConfig
 from bedrock_conformance._validator import Outcome
 from bedrock_conformance.checks import Result
+from bedrock_conformance.cli import main
 from bedrock_conformance.sdk import SdkRun, render_sdk_matrix, run_sdk_suite, sdk_clause_ids
 from bedrock_conformance.sdk._spec import parse_sdk, retry_modes
 
@@ -48,21 +52,15 @@ def _results(run: SdkRun, clause: str) -> list[Result]:
     return [r for r in run.results if r.clause == clause]
 
 
-def _known_failure(name: str, clause: str, message: str) -> bool:
-    """What these suites found each SDK gets wrong (see the two tests below); nothing else may fail."""
-    if name in ("boto3", "aiobotocore"):
-        return clause == "sdk.response.parsed" and f"edge timestamp {LEAP_SECOND}" in message
-    # Every timestamp the JS SDK gets wrong is one of years 0001-0099 (wire values start with '00').
-    wrong = [part for part in message.split("; ") if "became" in part]
-    return clause == "sdk.response.timestamps" and all(re.search(r" '00\d\d-", part) for part in wrong)
-
-
-def test_the_sdk_runs_and_keeps_every_sdk_clause_but_its_known_failures(sdk_run: tuple[SdkRun, Recorder]) -> None:
+def test_the_sdk_runs_and_keeps_every_sdk_clause_but_its_known_defects(sdk_run: tuple[SdkRun, Recorder]) -> None:
     run, recorder = sdk_run
     assert run.skipped is None
     assert run.version
-    failures = [r for r in run.results if r.outcome is Outcome.FAIL]
-    assert [r.message for r in failures if not _known_failure(run.name, r.clause, r.message)] == []
+    # Whatever an SDK gets wrong is a failure unless the ledger (sdk.json x-known-defects) names it exactly.
+    assert [r.message for r in run.results if r.outcome is Outcome.FAIL] == []
+    for result in run.results:
+        if result.outcome is Outcome.DEVIATION:
+            assert result.context["defect"]["id"] in result.message
     assert {r.clause for r in run.results} == set(sdk_clause_ids())
     assert recorder.results == run.results
 
@@ -70,15 +68,18 @@ def test_the_sdk_runs_and_keeps_every_sdk_clause_but_its_known_failures(sdk_run:
 @pytest.mark.parametrize("name", ["boto3", "aiobotocore"])
 def test_botocore_cannot_parse_a_leap_second(all_runs: dict[str, tuple[SdkRun, Recorder]], name: str) -> None:
     run, _ = all_runs[name]
-    (failure,) = [r for r in _results(run, "sdk.response.parsed") if r.outcome is Outcome.FAIL]
-    assert LEAP_SECOND in failure.message and "raised ValueError" in failure.message
+    (known,) = [r for r in _results(run, "sdk.response.parsed") if r.outcome is not Outcome.PASS]
+    assert known.outcome is Outcome.DEVIATION
+    assert LEAP_SECOND in known.message and "raised ValueError" in known.message
 
 
 def test_the_js_sdk_reads_years_before_100_as_the_1900s(all_runs: dict[str, tuple[SdkRun, Recorder]]) -> None:
     if "js" not in all_runs:
         pytest.skip("Node.js is not installed")
     run, _ = all_runs["js"]
-    failures = [r.message for r in _results(run, "sdk.response.timestamps") if r.outcome is Outcome.FAIL]
+    results = _results(run, "sdk.response.timestamps")
+    assert Outcome.FAIL not in {r.outcome for r in results}
+    failures = [r.message for r in results if r.outcome is Outcome.DEVIATION]
     assert any("'0001-01-01T00:00:00Z' became '1901-01-01T00:00:00.000Z'" in m for m in failures)
     assert any("'0099-12-31T23:59:59.999Z' became '1999-12-31T23:59:59.999Z'" in m for m in failures)
     assert not any("9999-12-31" in m or "2024-02-29" in m for m in failures)
@@ -132,3 +133,28 @@ def test_the_matrix_has_a_row_per_sdk_that_ran(all_runs: dict[str, tuple[SdkRun,
     assert len(rows) == len(runs)
     for run in runs:
         assert any(row.startswith(f"| {run.label} |") for row in rows)
+
+
+@pytest.mark.parametrize("strict", [False, True], ids=["default", "strict"])
+def test_a_run_with_the_sdks_passes_with_their_known_defects_shown_and_fails_under_strict(
+    tmp_path: Path, strict: bool
+) -> None:
+    sdks = ["boto3"] + (["js"] if shutil.which("node") else [])
+    argv = ["run", "--seed", "11", "--examples", "3", "--report-json", str(tmp_path / "r.json"), "--quiet"]
+    argv += [arg for sdk in sdks for arg in ("--sdk", sdk)] + (["--strict"] if strict else [])
+    with contextlib.redirect_stdout(io.StringIO()):
+        code = main(argv)
+    report = json.loads((tmp_path / "r.json").read_text())
+    clauses = {c["id"]: c for c in report["clauses"]}
+    known = ["sdk.response.parsed"] + (["sdk.response.timestamps"] if "js" in sdks else [])
+    if strict:
+        assert code == 1
+        # --strict also fails AWS's recorded deviations; of the sdk.* clauses, exactly the known defects fail.
+        assert sorted(c for c in report["new_failures"] if c.startswith("sdk.")) == sorted(known)
+        assert all("known" in clauses[c]["failures"][0]["message"] for c in known)
+    else:
+        assert (code, report["new_failures"]) == (0, [])
+        for clause in known:
+            assert clauses[clause]["outcome"] == "deviation"
+            assert clauses[clause]["deviation"]["summary"].startswith("known SDK defect ")
+            assert clauses[clause]["deviation"]["evidence"]

@@ -17,7 +17,8 @@ from bedrock_conformance.mock import MockServer
 from bedrock_conformance.sdk import SdkRun, parse_sdk, sdk_clause_ids
 from bedrock_conformance.sdk._adapter import Answer, Hello, SdkError
 from bedrock_conformance.sdk._canned import Canned, CannedServer
-from bedrock_conformance.sdk._suite import _instant, _lost_or_changed, _Suite
+from bedrock_conformance.sdk._defects import instant as _instant
+from bedrock_conformance.sdk._suite import _lost_or_changed, _Suite
 from bedrock_conformance.targets import DUMMY
 
 CONFIG = RunConfig(seed=3, examples=2)
@@ -88,13 +89,26 @@ class FakeSdk:
             transport.close()
         raise AssertionError("unreachable")
 
+    def _read(self, value: Any) -> Any:
+        """A wire timestamp as this SDK reads it: years 0-99 as 1900-1999 or 2000-2099 if it has that defect."""
+        shift = 1900 if "two-digit-years" in self.defects else 2000 if "two-digit-years-2000" in self.defects else 0
+        if not isinstance(value, str) or not shift or not value[:4].isdigit() or int(value[:4]) > 99:
+            return value
+        return f"{int(value[:4]) + shift:04d}{value[4:]}"
+
     def _answer(self, status: int, headers: dict[str, str], raw: bytes, expect: str | None) -> Answer:
         body = json.loads(raw) if raw else {}
         if status < 300:
             if "drops-a-member" in self.defects and body:
                 body.pop(sorted(body)[0])
-            stamps = {k: {"$timestamp": v, "aware": "naive" not in self.defects} for k, v in body.items()}
-            output = {k: stamps[k] if k in TIMESTAMP_MEMBERS and isinstance(v, str) else v for k, v in body.items()}
+            stamped = [k for k, v in body.items() if k in TIMESTAMP_MEMBERS and isinstance(v, str)]
+            leap = [body[k] for k in stamped if body[k][17:19] == "60"]
+            if leap and {"leap-second", "leap-second-typeerror"} & self.defects:
+                cls = "ValueError" if "leap-second" in self.defects else "TypeError"
+                message = f'Invalid timestamp "{leap[0]}": second must be in 0..59'
+                return Answer("error", error=SdkError(cls, None, message, None, False, False))
+            stamps = {k: {"$timestamp": self._read(body[k]), "aware": "naive" not in self.defects} for k in stamped}
+            output = {k: stamps.get(k, v) for k, v in body.items()}
             return Answer("output", output=output)
         code = wire_error_type(headers, None if "ignores-body-type" in self.defects else body)
         members = ["message"] if "ignores-Message" in self.defects else ["message", "Message"]
@@ -210,3 +224,60 @@ def test_canned_server_answers_as_told_and_keeps_the_raw_target() -> None:
         assert exchange.response.header("X-Test") == "yes"
         assert [s.target for s in canned.seen] == ["/a%2Fb/c%3Ad?x=1"]
         assert canned.seen[0].path == "/a%2Fb/c%3Ad"
+
+
+# ------------------------------------------------------------------------------------------------ known defects
+# The ledger (sdk.json x-known-defects) names botocore's leap-second ValueError for boto3 >= 1.35 and the JS SDK's
+# years 0-99 read as 1900-1999; each must match exactly, or the failure stays a failure.
+def _parsed_as(
+    defects: set[str], servers: tuple[MockServer, CannedServer], sdk: str, version: str, *, strict: bool = False
+) -> dict[str, set[Outcome]]:
+    run = SdkRun(requested=sdk, name=sdk, version=version)
+    mock, canned = servers
+    config = RunConfig(seed=CONFIG.seed, examples=CONFIG.examples, strict=strict)
+    fake = FakeSdk(defects)
+    suite = _Suite(parse_sdk(sdk), fake, mock, canned, config, run, Recorder())  # type: ignore[arg-type]
+    suite.check_parsing()
+    suite.close()
+    for result in run.results:
+        if result.outcome is Outcome.DEVIATION:
+            assert result.context["defect"]["id"] in result.message and result.context["defect"]["evidence"]
+    return outcomes(run)
+
+
+PARSED, TIMESTAMPS = "sdk.response.parsed", "sdk.response.timestamps"
+
+
+def test_the_known_leap_second_defect_of_boto3_is_a_deviation(servers: tuple[MockServer, CannedServer]) -> None:
+    found = _parsed_as({"leap-second"}, servers, "boto3", "1.40.0")
+    assert found[PARSED] == {Outcome.PASS, Outcome.DEVIATION}
+
+
+def test_the_known_two_digit_year_defect_of_the_js_sdk_is_a_deviation(
+    servers: tuple[MockServer, CannedServer],
+) -> None:
+    found = _parsed_as({"two-digit-years"}, servers, "js", "3.1164.0")
+    assert Outcome.DEVIATION in found[TIMESTAMPS] and Outcome.FAIL not in found[TIMESTAMPS]
+
+
+def test_under_strict_a_known_defect_fails(servers: tuple[MockServer, CannedServer]) -> None:
+    assert Outcome.FAIL in _parsed_as({"leap-second"}, servers, "boto3", "1.40.0", strict=True)[PARSED]
+    assert Outcome.FAIL in _parsed_as({"two-digit-years"}, servers, "js", "3.1164.0", strict=True)[TIMESTAMPS]
+
+
+@pytest.mark.parametrize(
+    ("defects", "sdk", "version", "clause"),
+    [
+        ({"leap-second-typeerror"}, "boto3", "1.40.0", PARSED),  # another symptom
+        ({"leap-second"}, "boto3", "1.30.0", PARSED),  # a version outside the ledger's range
+        ({"leap-second"}, "js", "3.1164.0", PARSED),  # an SDK the entry does not name
+        ({"two-digit-years-2000"}, "js", "3.1164.0", TIMESTAMPS),  # the years misread another way
+        ({"two-digit-years"}, "boto3", "1.40.0", TIMESTAMPS),  # a defect boto3 is not known for
+    ],
+    ids=["other-symptom", "other-version", "other-sdk", "other-misreading", "not-in-ledger"],
+)
+def test_a_defect_that_is_not_exactly_in_the_ledger_still_fails(
+    servers: tuple[MockServer, CannedServer], defects: set[str], sdk: str, version: str, clause: str
+) -> None:
+    found = _parsed_as(defects, servers, sdk, version)
+    assert Outcome.FAIL in found[clause] and Outcome.DEVIATION not in found[clause]

@@ -40,6 +40,7 @@ class RunConfig:
     insecure: bool = False
     budget: int | None = None
     rate: float | None = None
+    max_attempts: int = 3
     aws_profile: str | None = None
     quiet: bool = False
     seed_given: bool = False
@@ -59,6 +60,8 @@ class Recorder:
         self._by_clause: dict[str, list[Result]] = {}
         self.skips: dict[str, str] = {}
         self.exchanges = 0
+        # Requests sent again (a 429, a 5xx or a reset a retry may cure), over all exchanges.
+        self.retries = 0
         self.sdk_runs: list[Any] = []
         self._lock = threading.Lock()
 
@@ -155,6 +158,7 @@ class Session:
             self.target.notice(exchange.response.headers)
         with self.recorder._lock:
             self.recorder.exchanges += 1
+            self.recorder.retries += exchange.attempts - 1
         if checked:
             self.recorder.add(check_answer(exchange, listing=listing, strict=self.config.strict))
         return exchange

@@ -49,6 +49,14 @@ MAX_BODY = 8 * 1024 * 1024
 SERVICE = "bedrock"
 # Methods that may be sent again when a kept-alive connection turns out to have been closed while idle.
 IDEMPOTENT = frozenset({"GET", "HEAD"})
+# Methods whose request may be sent again after a 5xx or a dropped connection: RFC 9110's idempotent ones (a second
+# DELETE deletes nothing more). A 429 is retried whatever the method: a throttled request was not carried out.
+REPEATABLE = IDEMPOTENT | {"DELETE", "PUT"}
+# Answers a retry may cure (the SDKs' standard mode: throttling, and the transient server errors).
+RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
+# A request carrying this header asks the target for that modelled error (the reference mock honours it): the
+# error is the point of the request, so it is never retried.
+FORCE_ERROR_HEADER = "x-bedrock-conformance-force-error"
 _READ_SIZE = 65536
 # Shorter values are not treated as secrets: cutting them out of bodies would mangle ordinary text.
 _MIN_SECRET = 8
@@ -103,6 +111,11 @@ class Request:
     body: bytes = b""
     label: str | None = None
     region: str = ""
+
+    @property
+    def retryable(self) -> bool:
+        """Whether a 429 or a transient failure of this request may be cured by sending it again."""
+        return header(self.headers, FORCE_ERROR_HEADER) is None
 
     @property
     def path(self) -> str:
@@ -213,7 +226,7 @@ class RateLimiter:
 
 
 def backoff_delay(attempt: int, draw: float, *, base: float, cap: float, retry_after: str | None = None) -> float:
-    """Seconds to wait before retry number ``attempt`` (1, 2, ...) after a 429.
+    """Seconds to wait before retry number ``attempt`` (1, 2, ...) after a 429, a 5xx or a dropped connection.
 
     "Equal jitter": half of ``base * 2**attempt`` fixed plus up to half again drawn (``draw`` in [0, 1)), so the
     waits spread clients apart yet always grow. A Retry-After header is honoured, but never beyond ``cap``.
@@ -237,11 +250,14 @@ class TransportOptions:
     # The whole run's budget, when ``budget`` is one pytest-xdist worker's share of it.
     run_budget: int | None = None
     rate: float | None = None
-    retries_on_throttle: int = 0
+    # Times a request is sent at most (the SDKs' standard retry mode: 3); 1 sends each request once.
+    max_attempts: int = 3
     read_only: bool = False
     max_body: int = MAX_BODY
     # Consecutive requests without any answer after which the target is given up on.
     give_up_after: int = 5
+    # Polite waits, as the SDKs' (their base is 1 s with "full jitter", capped at 20 s): a remote service that
+    # throttles is owed them. Loopback targets get shorter ones (``LOOPBACK_BACKOFF`` in targets.py).
     backoff_base: float = 0.25
     backoff_cap: float = 20.0
 
@@ -249,11 +265,13 @@ class TransportOptions:
 class _Failure(Exception):
     """A transport failure already described as one line."""
 
-    def __init__(self, message: str, *, before_answer: bool = False):
+    def __init__(self, message: str, *, before_answer: bool = False, transient: bool = False):
         super().__init__(message)
         self.message = message
         # Nothing of an answer arrived: a kept-alive connection that the server had closed while idle.
         self.before_answer = before_answer
+        # The connection was reset or closed under the exchange: sending again may well get an answer.
+        self.transient = transient
 
 
 class _Watchdog:
@@ -372,7 +390,9 @@ class Transport:
         if query:
             url += "?" + "&".join(f"{quote(k, safe='')}={quote(str(v), safe='')}" for k, v in sorted(query.items()))
         data = b"" if body is None else json.dumps(body).encode()
-        all_headers = {"Accept": "application/json", **(headers or {})}
+        # Answers are judged as they arrive, byte for byte: ask for no content coding (gzip is never decoded here),
+        # as botocore's requests do.
+        all_headers = {"Accept": "application/json", "Accept-Encoding": "identity", **(headers or {})}
         if body is not None:
             all_headers["Content-Type"] = "application/json"
         return Request(method, url, all_headers, data, label, self.region)
@@ -433,7 +453,7 @@ class Transport:
                 conn.connect()
         except (OSError, http.client.HTTPException) as exc:
             self._drop()
-            fired = deadline.fired
+            fired = deadline.fired or isinstance(exc, (TimeoutError, socket.timeout))
             message = _timed_out(self.options.timeout, "connecting") if fired else _describe(exc, "connecting")
             raise TargetError(f"cannot reach {self.endpoint}: {message}") from None
         if deadline.fired:
@@ -442,30 +462,45 @@ class Transport:
 
     # -------------------------------------------------------------------------------------------- sending
     def send(self, request: Request) -> Exchange:
-        """Send once (plus backoff retries on 429 when configured); never raises for what the target does.
+        """Send, and send again what a retry may cure; never raises for what the target does.
+
+        Retried, up to ``max_attempts`` sends in all, with capped exponential backoff and jitter (Retry-After
+        honoured up to the cap): a 429 (any method), a 500/502/503/504 or a reset or dropped connection (methods in
+        ``REPEATABLE``). Never retried: forced errors (``Request.retryable``), other answers, timeouts (a target
+        that hangs would hang again, at ``timeout`` seconds a time), TLS and protocol failures. The exchange
+        returned is the last attempt's, with ``attempts`` saying how many times the request was sent.
 
         Raises TargetError only for what ends the run: a refused write, a spent budget, or a target that has
         left ``give_up_after`` requests in a row without any answer.
         """
         if self.options.read_only and request.method not in IDEMPOTENT:
             raise TargetError(f"refusing {request.method} {request.path}: the target is read-only (use --allow-writes)")
-        attempt = 0
+        sent = 0
+        retries = 0
         while True:
-            exchange = self._send_once(request)
+            exchange, transient = self._send_once(request)
+            sent += exchange.attempts
+            exchange.attempts = sent
             self._note(exchange)
-            status = exchange.response.status if exchange.response else None
-            if status != 429 or attempt >= self.options.retries_on_throttle:
+            if not self._should_retry(request, exchange, transient, retries):
                 return exchange
-            attempt += 1
-            assert exchange.response is not None
+            retries += 1
             delay = backoff_delay(
-                attempt,
+                retries,
                 self._random.random(),
                 base=self.options.backoff_base,
                 cap=self.options.backoff_cap,
-                retry_after=exchange.response.header("Retry-After"),
+                retry_after=exchange.response.header("Retry-After") if exchange.response is not None else None,
             )
             self.clock.sleep(delay)
+
+    def _should_retry(self, request: Request, exchange: Exchange, transient: bool, retries: int) -> bool:
+        if retries + 1 >= self.options.max_attempts or not request.retryable:
+            return False
+        if exchange.response is not None:
+            status = exchange.response.status
+            return status in RETRIED_STATUSES and (status == 429 or request.method in REPEATABLE)
+        return transient and request.method in REPEATABLE
 
     def _note(self, exchange: Exchange) -> None:
         with self._lock:
@@ -485,7 +520,8 @@ class Transport:
                 raise BudgetExhausted(f"request budget of {spent} (raise it with --budget)")
             self.sent += 1
 
-    def _send_once(self, request: Request) -> Exchange:
+    def _send_once(self, request: Request) -> tuple[Exchange, bool]:
+        """One attempt (two sends if a kept-alive connection proves closed), and whether its failure is transient."""
         signed = self.sign(request)
         secrets = self._secrets + _SIGNATURE.findall(header(signed, "Authorization") or "")
         started = self.clock.monotonic()
@@ -504,8 +540,9 @@ class Transport:
                 if attempt == 1 and reused and failure.before_answer and request.method in IDEMPOTENT:
                     continue
                 error = _redact_text(failure.message, secrets)
-                return Exchange(request, None, error, self.clock.monotonic() - started)
-            return Exchange(request, _redact(response, secrets), None, self.clock.monotonic() - started)
+                return Exchange(request, None, error, self.clock.monotonic() - started, attempt), failure.transient
+            elapsed = self.clock.monotonic() - started
+            return Exchange(request, _redact(response, secrets), None, elapsed, attempt), False
         raise AssertionError("unreachable")
 
     def _exchange(
@@ -533,9 +570,14 @@ class Transport:
                         raise _Failure(f"response body over {self.options.max_body} bytes (stopped reading)")
                     chunks.append(piece)
             except (OSError, http.client.HTTPException) as exc:
-                if deadline.fired:
+                # The socket's own timeout is the deadline's length too: whichever fires first, it is one timeout.
+                if deadline.fired or isinstance(exc, (TimeoutError, socket.timeout)):
                     raise _Failure(_timed_out(timeout, phase, received)) from None
-                raise _Failure(_describe(exc, phase, received), before_answer=_before_answer(exc, phase)) from None
+                raise _Failure(
+                    _describe(exc, phase, received),
+                    before_answer=_before_answer(exc, phase),
+                    transient=isinstance(exc, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError)),
+                ) from None
         if deadline.fired:
             raise _Failure(_timed_out(timeout, phase, received))
         remaining = getattr(raw, "length", None)
@@ -593,8 +635,9 @@ def _before_answer(exc: BaseException, phase: str) -> bool:
     return early and isinstance(exc, (BrokenPipeError, ConnectionResetError))
 
 
-def _timed_out(timeout: float, phase: str, received: int = 0) -> str:
-    got = f" ({received} bytes read)" if received else ""
+def _timed_out(timeout: float, phase: str, received: int | None = None) -> str:
+    """The one wording of a timeout, whether the socket's timeout or the whole-exchange deadline fired first."""
+    got = f" ({received} bytes read)" if received is not None else ""
     return f"timed out after {timeout:g} s {phase}{got}"
 
 

@@ -510,6 +510,7 @@ def open_session(config: RunConfig, recorder: Recorder | None = None, share: Sha
             insecure=config.insecure,
             budget=config.budget,
             rate=config.rate,
+            max_attempts=config.max_attempts,
             allow_writes=config.allow_writes,
             seed=config.seed,
             mock_clock=config.mock_clock,
@@ -556,6 +557,7 @@ class ConformancePlugin:
         if self.config.record and self.recording is None:
             target = self.session.target
             mock = target.kind == "mock"
+            attempts = self.config.max_attempts
             self.recording = Recording(
                 Path(self.config.record),
                 self.config.record_mode,
@@ -567,6 +569,7 @@ class ConformancePlugin:
                     self.config.examples,
                     can_force_errors=target.can_force_errors,
                     writes=target.writes,
+                    **({"max_attempts": attempts} if attempts != RunConfig.max_attempts else {}),
                 ),
                 self.config.scrub_account,
                 target.transport.endpoint,
@@ -840,6 +843,12 @@ OPTIONS: dict[str, dict[str, Any]] = {
         "metavar": "PER_SECOND",
         "help": "requests per second (default: unlimited; 5 against aws)",
     },
+    "max-attempts": {
+        "type": at_least(1),
+        "default": 3,
+        "metavar": "N",
+        "help": "send a request at most this many times when a 429, a 5xx or a reset may pass (1: no retries)",
+    },
     "aws-profile": {"default": None, "metavar": "PROFILE", "help": "credentials from this AWS profile"},
     "record": {"default": None, "metavar": "DIR", "help": "record every interaction into vcrpy cassettes in DIR"},
     "record-mode": {"default": "all", "choices": RECORD_MODES, "help": "vcrpy record mode"},
@@ -891,6 +900,7 @@ def config_from(values: Any) -> RunConfig:
         insecure=get("insecure"),
         budget=get("budget"),
         rate=get("rate"),
+        max_attempts=get("max_attempts"),
         aws_profile=get("aws_profile"),
         seed_given=run_seed is not None,
         record=get("record"),

@@ -455,17 +455,34 @@ class ReplayTransport(Transport):
     A partial one (reconstructed from published bodies) answers NOT_RECORDED, and the checks that needed it skip.
     """
 
-    def __init__(self, interactions: list[Interaction], region: str, *, partial: bool = False):
+    def __init__(
+        self, interactions: list[Interaction], region: str, *, partial: bool = False, max_attempts: int | None = None
+    ):
         from .targets import DUMMY
 
         super().__init__("http://replay.invalid", region, DUMMY)
-        self.interactions = interactions
+        if max_attempts is not None:
+            self.options.max_attempts = max_attempts
         self.partial = partial
         self.group: str | None = None
-        self._queues: dict[tuple[str, str], list[Interaction]] = {}
+        # A retried request was recorded once per attempt: each request is the run of attempts its retry policy
+        # made (every attempt was answered, or vcrpy would not have recorded it, so the answers decide).
+        self._queues: dict[tuple[str, str], list[list[Interaction]]] = {}
         for interaction in interactions:
             request = interaction.exchange.request
-            self._queues.setdefault((request.method, request.path), []).append(interaction)
+            queue = self._queues.setdefault((request.method, request.path), [])
+            last = queue[-1] if queue else None
+            if last is not None and self._retried(last):
+                last.append(interaction)
+            else:
+                queue.append([interaction])
+        # What each request came to (the last attempt's answer), in recorded order: what is judged again offline.
+        finals = {id(sends[-1]) for queue in self._queues.values() for sends in queue}
+        self.interactions = [i for i in interactions if id(i) in finals]
+
+    def _retried(self, attempts: list[Interaction]) -> bool:
+        exchange = attempts[-1].exchange
+        return self._should_retry(exchange.request, exchange, False, len(attempts) - 1)
 
     def send(self, request: Request) -> Exchange:
         queue = self._queues.get((request.method, request.path))
@@ -474,10 +491,10 @@ class ReplayTransport(Transport):
         if not queue:
             where = self.group or "cassettes"
             raise CassetteError(f"{where}: no recorded interaction for {request.method} {request.path}")
-        recorded = queue.pop(0)
+        attempts = queue.pop(0)
         with self._lock:
-            self.sent += 1
-        return Exchange(request, recorded.exchange.response, None, 0.0)
+            self.sent += len(attempts)
+        return Exchange(request, attempts[-1].exchange.response, None, 0.0, len(attempts))
 
     def tagged(self, check: str) -> list[Interaction]:
         return [i for i in self.interactions if i.check == check]
@@ -498,7 +515,10 @@ def open_replay(directory: Path) -> tuple[ReplayTransport, dict[str, Any]]:
     interactions = read_directory(directory)
     meta = dict(interactions[0].meta) if interactions else {}
     partial = bool(meta.get("partial"))
-    return ReplayTransport(interactions, str(meta.get("region", "us-east-1")), partial=partial), meta
+    # Recordings made with the default number of attempts do not say it.
+    attempts = int(meta["max_attempts"]) if "max_attempts" in meta else None
+    region = str(meta.get("region", "us-east-1"))
+    return ReplayTransport(interactions, region, partial=partial, max_attempts=attempts), meta
 
 
 # ------------------------------------------------------------------------------------------------ reconstruction

@@ -88,6 +88,7 @@ def build_report(
             "spec": clause.spec,
             "source": clause.source,
             "checks": len(results),
+            "retries": _retries(results),
             "failures": [_failure(r, config.show_sensitive) for r in results if r.outcome is Outcome.FAIL][
                 :MAX_FAILURES
             ],
@@ -104,6 +105,16 @@ def build_report(
                 "evidence": [dict(e) for e in deviation.evidence],
                 "seen": len(deviations),
                 "example": deviations[0].message,
+            }
+        known = [r for r in results if r.outcome is Outcome.DEVIATION and "defect" in r.context]
+        if known and "deviation" not in entry:
+            defect = known[0].context["defect"]
+            entry["deviation"] = {
+                "summary": f"known SDK defect {defect['id']}: {defect['summary']}",
+                "rule": "schemas/sdk.json x-known-defects",
+                "evidence": defect["evidence"],
+                "seen": len(known),
+                "example": known[0].message,
             }
         drift = [r.message for r in results if r.finding is not None and r.finding.drift]
         if drift:
@@ -122,6 +133,7 @@ def build_report(
         "started": (started or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
         "complete": complete,
         "requests": recorder.exchanges,
+        "retries": recorder.retries,
         "clauses": clauses,
         "summary": summary,
         "new_failures": new_failures,
@@ -129,6 +141,12 @@ def build_report(
         "sdk_matrix": _sdk_matrix(recorder),
         "stale_baseline": sorted(c["id"] for c in clauses if c.get("baseline", {}).get("stale")),
     }
+
+
+def _retries(results: list[Result]) -> int:
+    """How many times the clause's requests were sent again (each exchange counted once)."""
+    exchanges = {id(r.exchange): r.exchange for r in results if r.exchange is not None}
+    return sum(e.attempts - 1 for e in exchanges.values())
 
 
 def _sdk_matrix(recorder: Recorder) -> str | None:

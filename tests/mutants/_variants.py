@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -94,6 +97,26 @@ def _charset(call: Call, upstream: Upstream) -> Reply:
     return reply.with_header("Content-Type", f"{media}; charset=utf-8") if reply.status == 200 else reply
 
 
+def _every(nth: int, status: int, error: str, message: str) -> Callable[[], Handler]:
+    """Every ``nth`` request answered with a well-formed modelled error, as a gateway under load answers it."""
+
+    def build() -> Handler:
+        counter = itertools.count(1)
+        lock = threading.Lock()
+
+        def handle(call: Call, upstream: Upstream) -> Reply:
+            with lock:
+                n = next(counter)
+            if n % nth:
+                return upstream(call)
+            headers = {"Content-Type": "application/json", "x-amzn-ErrorType": error}
+            return Reply(status, headers, json.dumps({"message": message}).encode())
+
+        return handle
+
+    return build
+
+
 ERROR_TYPE = "error.errorType.required"
 MESSAGE = "error.message.required"
 
@@ -146,5 +169,18 @@ VARIANTS = [
         stateless(_charset),
         "Content-Type: application/json; charset=utf-8",
         ("response.body.contentType",),
+    ),
+    # The page says of both errors "retry your request": one that a retry cures is no finding.
+    Variant(
+        "throttles-every-5th-request",
+        _every(5, 429, "ThrottlingException", "Rate exceeded"),
+        "every 5th request is answered 429 ThrottlingException, whatever it asked",
+        ("response.body.type", "behaviour.listedProfile.resolvesByArn"),
+    ),
+    Variant(
+        "fails-every-7th-request",
+        _every(7, 500, "InternalServerException", "An internal server error occurred. Retry your request."),
+        "every 7th request is answered 500 InternalServerException, whatever it asked",
+        ("response.body.type", "behaviour.listedProfile.resolvesByArn"),
     ),
 ]

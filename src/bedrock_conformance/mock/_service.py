@@ -20,6 +20,7 @@ from email.message import Message
 from typing import Any
 from urllib.parse import parse_qsl, unquote_to_bytes
 
+from .._http import FORCE_ERROR_HEADER
 from .._schemas import contract
 from .._validator import Finding, Outcome, validate_identifier, validate_request_member, validate_response, validator
 from ._answers import MockError, answer, modelled, rejection
@@ -27,8 +28,6 @@ from ._auth import Caller, DenyRule, identify, verify
 from ._catalogue import Catalogue, arn, render
 from ._members import creation, listing, profile
 from ._traffic import FaultInjector, RateLimiter
-
-FORCE_ERROR_HEADER = "x-bedrock-conformance-force-error"
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,10 @@ import functools
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
-from .._ecma import compile_whole
 from .._engine import Recorder, RunConfig
 from .._http import Transport, TransportOptions, encode_label
 from .._schemas import contract
@@ -28,12 +27,13 @@ from .._strategies import (
     valid_identifiers,
 )
 from .._suite import draw
-from .._validator import DATE_TIME_PATTERN, Outcome
+from .._validator import Outcome
 from ..checks import Result
 from ..mock import FORCE_ERROR_HEADER, MockServer
 from ..targets import DUMMY
 from ._adapter import Adapter, Answer
 from ._canned import Canned, CannedServer
+from ._defects import instant, known_defect
 from ._env import SdkUnavailable, runtime_for
 from ._spec import (
     SdkSpec,
@@ -121,34 +121,9 @@ def _generated_bodies(count: int, run_seed: int) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-_RFC3339 = compile_whole(DATE_TIME_PATTERN)
-
-
 def _short(value: str) -> str:
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 80 else f"{text[:60]}…{text[-12:]} ({len(value)} characters)"
-
-
-def _instant(text: Any) -> datetime | None:
-    """An RFC 3339 date-time as an aware datetime (fractions past microseconds dropped); None if it is not one."""
-    match = _RFC3339.match(text) if isinstance(text, str) else None
-    if match is None:
-        return None
-    year, month, day, hour, minute, second = (int(g) for g in match.groups()[:6])
-    fraction = (match.group(7) or ".")[1:]
-    micro = int((fraction + "000000")[:6])
-    zone = match.group(8)
-    if zone in ("Z", "z"):
-        tz = timezone.utc
-    else:
-        sign = 1 if zone[0] == "+" else -1
-        tz = timezone(sign * timedelta(hours=int(match.group(9)), minutes=int(match.group(10))))
-    try:
-        moment = datetime(year, month, day, hour, minute, min(second, 59), micro, tzinfo=tz)
-    except ValueError:
-        return None
-    # A leap second is the instant after :59.
-    return moment + timedelta(seconds=second - 59) if second > 59 else moment
 
 
 def _lost_or_changed(wire: Any, parsed: Any, path: str = "") -> list[str]:
@@ -219,9 +194,14 @@ class _Suite:
 
     def record(self, key: str, ok: bool, message: str, **context: Any) -> None:
         outcome = Outcome.PASS if ok else Outcome.FAIL
-        result = Result(
-            clause_id(key), outcome, f"{self.run.label}: {message}", context={"sdk": self.run.label, **context}
-        )
+        clause = clause_id(key)
+        defect = None if ok else known_defect(self.spec.name, self.run.version, clause, context)
+        if defect is not None:
+            # A known defect of the SDK: shown in every report, a failure only under --strict.
+            outcome = Outcome.FAIL if self.config.strict else Outcome.DEVIATION
+            message += f" (known {self.spec.name} defect {defect.id}: {defect.summary})"
+            context["defect"] = defect.to_dict()
+        result = Result(clause, outcome, f"{self.run.label}: {message}", context={"sdk": self.run.label, **context})
         self.run.results.append(result)
         self.recorder.add([result])
 
@@ -284,9 +264,17 @@ class _Suite:
             self.record("encoding", ok, message, identifier=identifier)
 
     # ---- parsing and timestamps
+    def _wire_timestamps(self, wire: Mapping[str, Any]) -> list[str]:
+        props = self.the_contract.documents["response.json"]["properties"]
+        return [
+            wire[n] for n, sub in props.items() if sub.get("format") == "date-time" and isinstance(wire.get(n), str)
+        ]
+
     def _judge_body(self, what: str, wire: dict[str, Any], answer: Answer) -> None:
         if answer.kind != "output":
-            self.record("parsing", False, f"{what}: {answer.describe()}")
+            raised = {"class": answer.error.cls, "message": answer.error.message} if answer.error else None
+            stamps = self._wire_timestamps(wire)
+            self.record("parsing", False, f"{what}: {answer.describe()}", raised=raised, timestamps=stamps)
             return
         problems = _lost_or_changed(wire, answer.output)
         message = f"{what}: every member kept" if not problems else f"{what}: {'; '.join(problems[:5])}"
@@ -303,24 +291,28 @@ class _Suite:
             return
         resolution = timedelta(seconds=timestamp_resolution(self.spec))
         problems, seen = [], []
+        # (wire value, the SDK's value) of each timestamp it kept but changed, for the ledger of known defects.
+        wrong: list[tuple[str, str]] = []
         for name in members:
             value = parsed[name]
-            expected = _instant(wire[name])
+            expected = instant(wire[name])
             if not isinstance(value, dict) or "$timestamp" not in value:
                 problems.append(f"{name} {wire[name]!r} became {json.dumps(value)[:60]}, not a timestamp")
                 continue
             if not value.get("aware"):
                 problems.append(f"{name} {wire[name]!r} became a naive timestamp {value['$timestamp']!r}")
                 continue
-            got = _instant(value["$timestamp"])
+            got = instant(value["$timestamp"])
             if expected is None or got is None or abs(got - expected) > resolution:
+                wrong.append((str(wire[name]), str(value["$timestamp"])))
                 problems.append(
                     f"{name} {wire[name]!r} became {value['$timestamp']!r}, more than {resolution} from the wire value"
                 )
             else:
                 seen.append(f"{name} {wire[name]!r} -> {value['$timestamp']!r}")
         message = "; ".join(problems) if problems else "; ".join(seen)
-        self.record("timestamps", not problems, f"{what}: {message}")
+        context = {"wrong": wrong, "problems": len(problems), "resolution": resolution.total_seconds()}
+        self.record("timestamps", not problems, f"{what}: {message}", **context)
 
     def check_parsing(self) -> None:
         """The mock's profiles through the SDK, then generated valid and AWS-deviating bodies from the canned server."""
