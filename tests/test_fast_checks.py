@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,10 +22,14 @@ def _calendar_check(value: str) -> bool:
     if m.group(9) is not None and (int(m.group(9)) > 23 or int(m.group(10)) > 59):
         return False
     try:
-        datetime(year, month, day, hour, minute, min(second, 59))
+        local = datetime(year, month, day, hour, minute, min(second, 59))
     except ValueError:
         return False
-    return second <= 59 or (second == 60 and minute == 59)
+    # A leap second ends a UTC day: 23:59:60 in UTC, whatever offset it is written in.
+    sign = -1 if m.group(8)[0] == "-" else 1
+    offset = timedelta(hours=int(m.group(9) or 0), minutes=int(m.group(10) or 0)) * sign
+    utc = local - offset
+    return second <= 59 or (second == 60 and (utc.hour, utc.minute) == (23, 59))
 
 
 def test_is_datetime_agrees_with_building_the_datetime_on_every_date_and_clock_edge() -> None:

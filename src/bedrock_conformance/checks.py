@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from ._http import Exchange
@@ -14,7 +13,8 @@ from ._validator import (
     Finding,
     Outcome,
     error_type,
-    is_datetime,
+    instant,
+    loads,
     validate_error,
     validate_list_page,
     validate_response,
@@ -40,7 +40,7 @@ def _results(findings: Iterable[Finding], exchange: Exchange | None) -> list[Res
 def _json_or_none(exchange: Exchange) -> Any:
     assert exchange.response is not None
     try:
-        return json.loads(exchange.response.body)
+        return loads(exchange.response.body)
     except ValueError:
         return None
 
@@ -174,23 +174,37 @@ def expect_not_found(exchange: Exchange, value: str, *, access_proven: bool = Tr
     return Result(meta["id"], Outcome.PASS if ok else Outcome.FAIL, message, exchange, context={"identifier": value})
 
 
-def _normalise(body: Any) -> Any:
-    """Compare timestamps as instants, not as renderings."""
-    if isinstance(body, dict):
-        return {k: _normalise(v) for k, v in body.items()}
-    if isinstance(body, list):
-        return [_normalise(v) for v in body]
-    if isinstance(body, str) and is_datetime(body):
-        return datetime.fromisoformat(body.replace("Z", "+00:00").replace("z", "+00:00")).timestamp()
-    return body
+def _normalise(value: Any, schema: Mapping[str, Any], document: str) -> Any:
+    """``value`` with every member the schema says is a ``date-time`` replaced by the instant it names.
+
+    Only those members: a description that happens to look like a date-time is text, compared as written.
+    """
+    if "$ref" in schema:
+        schema, document, _ = contract().resolve(schema["$ref"], document)
+    if isinstance(value, str) and schema.get("format") == "date-time":
+        return instant(value) or value
+    if isinstance(value, dict):
+        properties = schema.get("properties", {})
+        return {k: _normalise(v, properties.get(k, {}), document) for k, v in value.items()}
+    if isinstance(value, list):
+        items = schema.get("items", {})
+        return [_normalise(v, items if isinstance(items, Mapping) else {}, document) for v in value]
+    return value
+
+
+def _profile(body: Any) -> Any:
+    """A profile body (a Get answer or a List summary) with its timestamps as instants."""
+    document = "response.json"
+    return _normalise(body, contract().documents[document], document)
 
 
 def same_body(a: Any, b: Any) -> bool:
-    return bool(_normalise(a) == _normalise(b))
+    """Two profile bodies are equal member for member, timestamps compared as the instants they name."""
+    return bool(_profile(a) == _profile(b))
 
 
 def diff_members(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[str]:
-    na, nb = _normalise(a), _normalise(b)
+    na, nb = _profile(a), _profile(b)
     return sorted(k for k in set(na) | set(nb) if na.get(k) != nb.get(k))
 
 

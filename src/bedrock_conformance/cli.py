@@ -13,7 +13,15 @@ from typing import Any
 
 from . import __version__
 from ._schemas import SchemaError, contract
-from ._validator import Finding, Outcome, outcomes_by_clause, validate_list_page, validate_response, worst
+from ._validator import (
+    Finding,
+    Outcome,
+    loads,
+    outcomes_by_clause,
+    validate_list_page,
+    validate_response,
+    worst,
+)
 
 
 class UsageError(Exception):
@@ -28,7 +36,7 @@ class _Parser(argparse.ArgumentParser):
 def _documents(path: Path) -> list[tuple[str, str, Any]]:
     """(label, kind, body) for each response in a file: a Get body, a List page, or a JSON list of either."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:

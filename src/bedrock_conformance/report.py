@@ -51,12 +51,23 @@ def _redact(value: Any, members: frozenset[str]) -> Any:
     return value
 
 
+def _is_json(value: Any) -> bool:
+    try:
+        json.dumps(value, allow_nan=False)
+    except ValueError:
+        return False
+    return True
+
+
 def _failure(result: Result, show_sensitive: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {"message": result.message}
     if result.exchange is not None:
         data = result.exchange.to_dict()
         out["request"] = data["request"]
         out["response"] = data.get("response", {"error": result.exchange.error})
+        if result.exchange.response is not None and not _is_json(out["response"].get("body")):
+            # NaN or Infinity read as a number: quote the body as the text it was, and keep the report JSON.
+            out["response"]["body"] = result.exchange.response.body.decode("utf-8", "replace")
         if not show_sensitive and isinstance(out["response"], dict) and "body" in out["response"]:
             out["response"]["body"] = _redact(out["response"]["body"], _sensitive_members())
         out["reproduce"] = result.exchange.curl()
