@@ -30,13 +30,16 @@ from ._strategies import (
     invalid_identifiers,
     valid_identifiers,
 )
-from ._validator import Outcome, failing, loads, validate_identifier, worst
+from ._validator import Outcome, failing, loads, validate_identifier
 from .cassettes import RECORD_MODES, CassetteError, Recording, network_blocked, open_replay, recording_metadata
 from .checks import (
+    INVALID_SIDE,
+    VALID_SIDE,
     Result,
     behaviour_clause,
     check_answer,
     check_profile_shape,
+    clause_verdict,
     denied,
     describe,
     diff_members,
@@ -126,9 +129,9 @@ def _exercise(run: Callable[..., None]) -> Callable[..., None]:
     return once
 
 
-def _no_answer(exchange: Exchange, clause_id: str, value: str) -> Result | None:
+def _no_answer(exchange: Exchange, clause_id: str, value: str, side: str | None = None) -> Result | None:
     if exchange.response is None:
-        return Result(clause_id, Outcome.FAIL, f"{value[:60]!r}: {describe(exchange)}", exchange)
+        return Result(clause_id, Outcome.FAIL, f"{value[:60]!r}: {describe(exchange)}", exchange, side=side)
     return None
 
 
@@ -155,23 +158,43 @@ def run_request_clause(session: Session, clause_id: str) -> None:
             clause_id, f"{clause.member} is model drift, not on the page: not enforced by the contract"
         )
         return
+    examples = invalid_identifier_examples(clause_id)
+    sendable = [v for v in examples if v]
+    if clause.keyword != "pattern" and not sendable:
+        # Then the clause can only be a skip (see checks.clause_verdict): say why its invalid side was never sent.
+        session.recorder.skip(clause_id, _unsendable(session, clause, examples))
     if session.replay is not None:
         _rejudge_recorded_identifiers(session, clause_id)
         return
     # The empty identifier cannot be sent: an empty label is the List operation's path. Its valid side still can.
-    invalid = _dealt(session, [v for v in invalid_identifier_examples(clause_id) if v])
+    invalid = _dealt(session, sendable)
     if clause.keyword == "pattern":
         invalid += _drawn(session, invalid_identifiers(clause_id), clause_id)
     for value in dict.fromkeys(invalid):
         exchange = session.get(value, check=clause_id)
-        session.recorder.add([expect_rejected(exchange, clause_id, value) or _no_answer(exchange, clause_id, value)])
+        result = expect_rejected(exchange, clause_id, value)
+        session.recorder.add([result or _no_answer(exchange, clause_id, value, INVALID_SIDE)])
     valid = _dealt(session, _valid_examples_for(clause))
     if clause.keyword == "pattern":
         valid += _drawn(session, valid_identifiers(), clause_id + "/valid")
     for value in dict.fromkeys(valid):
         exchange = session.get(value, check=clause_id)
         result = expect_accepted(exchange, clause_id, value, session.success)
-        session.recorder.add([result or _no_answer(exchange, clause_id, value)])
+        session.recorder.add([result or _no_answer(exchange, clause_id, value, VALID_SIDE)])
+
+
+def _unsendable(session: Session, clause: Clause, examples: tuple[str, ...]) -> str:
+    """Why no identifier that breaks ``clause`` can be sent: each is empty, and an empty label names no profile."""
+    empty_path, list_path = session.label_path(session.get_path, ""), session.list_path
+    which = (
+        "the only identifier that breaks it is the empty one"
+        if clause.keyword == "minLength" and int(clause.value) == 1
+        else f"every identifier the suite has that breaks it ({len(examples)}) is empty"
+    )
+    return (
+        f"{which}, which cannot be sent: the request would be GET {empty_path}, the List operation's path "
+        f"{list_path} with a trailing '/', not a Get of any profile"
+    )
 
 
 def _rejudge_recorded_identifiers(session: Session, clause_id: str) -> None:
@@ -194,7 +217,8 @@ def _rejudge_recorded_identifiers(session: Session, clause_id: str) -> None:
         judged += 1
         if interaction.check == clause_id:
             session.recorder.add(check_answer(exchange, strict=session.config.strict))
-        session.recorder.add([result or _no_answer(exchange, clause_id, value)])
+        side = INVALID_SIDE if clause_id in broken else VALID_SIDE
+        session.recorder.add([result or _no_answer(exchange, clause_id, value, side)])
     if not judged:
         session.recorder.skip(clause_id, "the cassettes hold no request that exercises this clause")
 
@@ -449,10 +473,11 @@ def verdict(session: Session, clause_id: str, baseline: dict[str, str]) -> None:
     """Turn the clause's recorded results (every worker's, under pytest-xdist) into a pytest outcome."""
     evidence = session.evidence or session.recorder
     results = evidence.of(clause_id)
-    outcome = worst(r.outcome for r in results)
-    if not results:
-        pytest.skip(evidence.skips.get(clause_id, "no check of this clause ran against this target"))
-    if outcome is Outcome.FAIL:
+    # The same rule as the reports' (checks.clause_verdict), so that pytest and the report never disagree.
+    decided = clause_verdict(results, evidence.skips.get(clause_id))
+    if decided.outcome is Outcome.SKIP:
+        pytest.skip(decided.reason or "")
+    if decided.outcome is Outcome.FAIL:
         failures = [r for r in results if r.outcome is Outcome.FAIL]
         lines = [f"{clause_id}: {contract().clause(clause_id).spec}"]
         for result in failures[:3]:

@@ -11,8 +11,8 @@ from typing import Any
 from . import __version__
 from ._engine import Recorder, RunConfig
 from ._schemas import contract
-from ._validator import REDACTED, Outcome, worst
-from .checks import Result
+from ._validator import REDACTED, Outcome
+from .checks import Result, clause_verdict
 
 MAX_FAILURES = 5
 
@@ -92,19 +92,24 @@ def build_report(
     summary = {o.value: 0 for o in Outcome}
     for clause in the_contract.clauses.values():
         results = by_clause.get(clause.id, [])
-        outcome = worst(r.outcome for r in results)
+        # The same rule as the pytest outcome's (checks.clause_verdict).
+        verdict = clause_verdict(results, recorder.skips.get(clause.id))
+        outcome = verdict.outcome
         entry: dict[str, Any] = {
             "id": clause.id,
             "outcome": outcome.value,
             "spec": clause.spec,
             "source": clause.source,
-            "checks": len(results),
+            "checks": len(verdict.decided),
             "failures": [_failure(r, config.show_sensitive) for r in results if r.outcome is Outcome.FAIL][
                 :MAX_FAILURES
             ],
         }
         if outcome is Outcome.SKIP:
-            entry["reason"] = recorder.skips.get(clause.id, "no check of this clause ran against this target")
+            entry["reason"] = verdict.reason
+        if verdict.inconclusive:
+            # Answers that decided nothing (a throttle that outlived its retries, a denial before access was proven).
+            entry["inconclusive"] = {"checks": len(verdict.inconclusive), "note": verdict.reason}
         deviations = [r for r in results if r.outcome is Outcome.DEVIATION and r.finding and r.finding.deviation]
         if deviations:
             deviation = deviations[0].finding.deviation  # type: ignore[union-attr]
