@@ -47,6 +47,7 @@ from .checks import (
     expect_not_found,
     expect_rejected,
     same_body,
+    still_throttled,
 )
 from .report import build_report, exit_code, load_baseline, render_terminal, write_reports
 from .targets import Target, TargetOptions, open_target
@@ -266,6 +267,10 @@ def run_listed_profiles(session: Session) -> None:
         by_id = session.get(ident)
         if _denied(session, by_id, by_id_clause):
             continue
+        throttled = still_throttled(by_id, by_id_clause)
+        if throttled is not None:
+            session.recorder.add([throttled])  # it decides nothing: see checks.clause_verdict
+            continue
         # Resolving means a success answer; whether its body is well formed is the response clauses' business.
         resolved = by_id.response is not None and by_id.response.status == session.success
         outcome = Outcome.PASS if resolved else Outcome.FAIL
@@ -282,6 +287,10 @@ def run_listed_profiles(session: Session) -> None:
         if isinstance(arn, str):
             by_arn = session.get(arn)
             if _denied(session, by_arn, by_arn_clause):
+                continue
+            throttled = still_throttled(by_arn, by_arn_clause)
+            if throttled is not None:
+                session.recorder.add([throttled])
                 continue
             arn_body = _body(session, by_arn)
             same = arn_body is not None and same_body(arn_body, body)
@@ -321,11 +330,15 @@ def run_percent_decoding(session: Session) -> None:
             exchange = session.get(identifier, encoded=encoded)
             if exchange.response is None:
                 continue  # No answer says nothing about decoding; the resolve-by-id/ARN checks report it.
+            throttled = still_throttled(exchange, clause)
+            if throttled is not None:
+                session.recorder.add([throttled])
+                continue
             if not _denied(session, exchange, clause):
                 answers[how] = (encoded, exchange, _body(session, exchange))
         reference = next((body for _, _, body in answers.values() if body is not None), None)
         if reference is None:
-            session.recorder.skip(clause, f"{identifier!r} resolves under no spelling")
+            session.recorder.skip(clause, f"{identifier!r} resolves to a JSON object under no spelling")
             continue
         for how, (encoded, exchange, body) in answers.items():
             ok = body is not None and same_body(body, reference)

@@ -123,8 +123,10 @@ def _attempts(exchange: Exchange) -> str:
     return f"after {exchange.attempts} attempt{'s' if exchange.attempts != 1 else ''}"
 
 
-def _still_throttled(exchange: Exchange, clause: str, side: str | None = None) -> Result:
-    """An inconclusive check: the answer stayed a throttle after every attempt the transport made."""
+def still_throttled(exchange: Exchange, clause: str, side: str | None = None) -> Result | None:
+    """An inconclusive check when the answer stayed a throttle after every attempt the transport made, else None."""
+    if exchange.response is None or not throttled(exchange.response.status):
+        return None
     return Result(clause, Outcome.SKIP, f"stayed {describe(exchange)} {_attempts(exchange)}", exchange, side=side)
 
 
@@ -158,7 +160,7 @@ def expect_rejected(exchange: Exchange, clause: str, value: str) -> Result | Non
     if exchange.response.status == status and answer_type(exchange) == expected:
         return Result(clause, Outcome.PASS, f"{_short(value)} rejected: {got}", exchange, side=INVALID_SIDE)
     if throttled(exchange.response.status):
-        return _still_throttled(exchange, clause, INVALID_SIDE)
+        return still_throttled(exchange, clause, INVALID_SIDE)
     return Result(
         clause,
         Outcome.FAIL,
@@ -184,7 +186,7 @@ def expect_accepted(exchange: Exchange, clause: str, value: str, success: int) -
             clause, Outcome.PASS, f"{_short(value)} accepted: {describe(exchange)}", exchange, side=VALID_SIDE
         )
     if throttled(status):
-        return _still_throttled(exchange, clause, VALID_SIDE)
+        return still_throttled(exchange, clause, VALID_SIDE)
     return Result(
         clause,
         Outcome.FAIL,
@@ -218,7 +220,7 @@ def expect_not_found(exchange: Exchange, value: str, *, access_proven: bool = Tr
     if exchange.response is None:
         return None
     if throttled(exchange.response.status):
-        return _still_throttled(exchange, meta["id"])
+        return still_throttled(exchange, meta["id"])
     if denied(exchange.response.status) and not access_proven:
         message = f"were {describe(exchange)} before any listed profile resolved: access may be denied to every profile"
         return Result(meta["id"], Outcome.SKIP, message, exchange)

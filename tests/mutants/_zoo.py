@@ -679,7 +679,22 @@ class Undecidable:
     reason: str
 
 
+def _listed_throttled(call: Call, upstream: Upstream) -> Reply:
+    """Every Get of a listed profile, by ID or ARN and however spelled, gets HTTP 429 ThrottlingException."""
+    label = call.label
+    if label is not None and label in {p[key] for p in listed(call, upstream) for key in (m.id, m.arn)}:
+        return error_reply(THROTTLED, "Too many requests, please wait before trying again.")
+    return upstream(call)
+
+
 UNDECIDABLE = [
+    Undecidable(
+        "listed-profiles-throttled",
+        stateless(_listed_throttled),
+        _listed_throttled.__doc__ or "",
+        frozenset({"behaviour.listedProfile.resolvesById", PERCENT}),
+        "answers stayed HTTP 429 ThrottlingException after",
+    ),
     Undecidable(
         "invalid-identifier-throttled",
         stateless(_invalid_as(THROTTLED)),
