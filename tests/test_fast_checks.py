@@ -56,7 +56,11 @@ def _rfc3339(value: str) -> bool:
     last = [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
     if year == 0 or not 1 <= month <= 12 or not 1 <= day <= last[month - 1]:
         return False
-    return hour <= 23 and minute <= 59 and (second <= 59 or (second == 60 and minute == 59))
+    if hour > 23 or minute > 59 or second > 60:
+        return False
+    # A leap second ends a UTC day: 23:59:60 in UTC, whatever offset it is written in.
+    shift = 0 if rest in ("Z", "z") else (1 if rest[0] == "+" else -1) * (int(rest[1:3]) * 60 + int(rest[4:6]))
+    return second <= 59 or (hour * 60 + minute - shift) % 1440 == 23 * 60 + 59
 
 
 def test_is_datetime_agrees_with_building_the_datetime_on_every_date_and_clock_edge() -> None:

@@ -33,7 +33,7 @@ from ._strategies import (
     invalid_identifiers,
     valid_identifiers,
 )
-from ._validator import Outcome, failing, validate_identifier, worst
+from ._validator import Outcome, failing, loads, validate_identifier
 from .cassettes import (
     RECORD_MODES,
     CassetteError,
@@ -44,10 +44,13 @@ from .cassettes import (
     resolve_directory,
 )
 from .checks import (
+    INVALID_SIDE,
+    VALID_SIDE,
     Result,
     behaviour_clause,
     check_answer,
     check_profile_shape,
+    clause_verdict,
     denied,
     describe,
     diff_members,
@@ -55,6 +58,7 @@ from .checks import (
     expect_not_found,
     expect_rejected,
     same_body,
+    still_throttled,
 )
 from .report import BaselineError, build_report, exit_code, load_baseline, render_terminal, write_reports
 from .targets import FORCE_ERROR_HEADER, Target, TargetOptions, check_spec, open_target
@@ -130,9 +134,9 @@ def _exercise(run: Callable[..., None]) -> Callable[..., None]:
     return once
 
 
-def _no_answer(exchange: Exchange, clause_id: str, value: str) -> Result | None:
+def _no_answer(exchange: Exchange, clause_id: str, value: str, side: str | None = None) -> Result | None:
     if exchange.response is None:
-        return Result(clause_id, Outcome.FAIL, f"{value[:60]!r}: {describe(exchange)}", exchange)
+        return Result(clause_id, Outcome.FAIL, f"{value[:60]!r}: {describe(exchange)}", exchange, side=side)
     return None
 
 
@@ -159,23 +163,43 @@ def run_request_clause(session: Session, clause_id: str) -> None:
             clause_id, f"{clause.member} is model drift, not on the page: not enforced by the contract"
         )
         return
+    examples = invalid_identifier_examples(clause_id)
+    sendable = [v for v in examples if v]
+    if clause.keyword != "pattern" and not sendable:
+        # Then the clause can only be a skip (see checks.clause_verdict): say why its invalid side was never sent.
+        session.recorder.skip(clause_id, _unsendable(session, clause, examples))
     if session.replay is not None:
         _rejudge_recorded_identifiers(session, clause_id)
         return
     # The empty identifier cannot be sent: an empty label is the List operation's path. Its valid side still can.
-    invalid = _dealt(session, [v for v in invalid_identifier_examples(clause_id) if v])
+    invalid = _dealt(session, sendable)
     if clause.keyword == "pattern":
         invalid += _drawn(session, invalid_identifiers(clause_id), clause_id)
     for value in dict.fromkeys(invalid):
         exchange = session.get(value, check=clause_id)
-        session.recorder.add([expect_rejected(exchange, clause_id, value) or _no_answer(exchange, clause_id, value)])
+        result = expect_rejected(exchange, clause_id, value)
+        session.recorder.add([result or _no_answer(exchange, clause_id, value, INVALID_SIDE)])
     valid = _dealt(session, _valid_examples_for(clause))
     if clause.keyword == "pattern":
         valid += _drawn(session, valid_identifiers(), clause_id + "/valid")
     for value in dict.fromkeys(valid):
         exchange = session.get(value, check=clause_id)
         result = expect_accepted(exchange, clause_id, value, session.success)
-        session.recorder.add([result or _no_answer(exchange, clause_id, value)])
+        session.recorder.add([result or _no_answer(exchange, clause_id, value, VALID_SIDE)])
+
+
+def _unsendable(session: Session, clause: Clause, examples: tuple[str, ...]) -> str:
+    """Why no identifier that breaks ``clause`` can be sent: each is empty, and an empty label names no profile."""
+    empty_path, list_path = session.label_path(session.get_path, ""), session.list_path
+    which = (
+        "the only identifier that breaks it is the empty one"
+        if clause.keyword == "minLength" and int(clause.value) == 1
+        else f"every identifier the suite has that breaks it ({len(examples)}) is empty"
+    )
+    return (
+        f"{which}, which cannot be sent: the request would be GET {empty_path}, the List operation's path "
+        f"{list_path} with a trailing '/', not a Get of any profile"
+    )
 
 
 def _rejudge_recorded_identifiers(session: Session, clause_id: str) -> None:
@@ -198,7 +222,8 @@ def _rejudge_recorded_identifiers(session: Session, clause_id: str) -> None:
         judged += 1
         if interaction.check == clause_id:
             session.recorder.add(check_answer(exchange, strict=session.config.strict))
-        session.recorder.add([result or _no_answer(exchange, clause_id, value)])
+        side = INVALID_SIDE if clause_id in broken else VALID_SIDE
+        session.recorder.add([result or _no_answer(exchange, clause_id, value, side)])
     if not judged:
         session.recorder.skip(clause_id, "the cassettes hold no request that exercises this clause")
 
@@ -209,7 +234,7 @@ def _body(session: Session, exchange: Exchange) -> dict[str, Any] | None:
     if exchange.response is None or exchange.response.status != session.success:
         return None
     try:
-        value = exchange.response.json()
+        value = loads(exchange.response.body)  # not .json(): NaN is not JSON
     except ValueError:
         return None
     return value if isinstance(value, dict) else None
@@ -246,6 +271,10 @@ def run_listed_profiles(session: Session) -> None:
         by_id = session.get(ident)
         if _denied(session, by_id, by_id_clause):
             continue
+        throttled = still_throttled(by_id, by_id_clause)
+        if throttled is not None:
+            session.recorder.add([throttled])  # it decides nothing: see checks.clause_verdict
+            continue
         # Resolving means a success answer; whether its body is well formed is the response clauses' business.
         resolved = by_id.response is not None and by_id.response.status == session.success
         outcome = Outcome.PASS if resolved else Outcome.FAIL
@@ -262,6 +291,10 @@ def run_listed_profiles(session: Session) -> None:
         if isinstance(arn, str):
             by_arn = session.get(arn)
             if _denied(session, by_arn, by_arn_clause):
+                continue
+            throttled = still_throttled(by_arn, by_arn_clause)
+            if throttled is not None:
+                session.recorder.add([throttled])
                 continue
             arn_body = _body(session, by_arn)
             same = arn_body is not None and same_body(arn_body, body)
@@ -301,11 +334,15 @@ def run_percent_decoding(session: Session) -> None:
             exchange = session.get(identifier, encoded=encoded)
             if exchange.response is None:
                 continue  # No answer says nothing about decoding; the resolve-by-id/ARN checks report it.
+            throttled = still_throttled(exchange, clause)
+            if throttled is not None:
+                session.recorder.add([throttled])
+                continue
             if not _denied(session, exchange, clause):
                 answers[how] = (encoded, exchange, _body(session, exchange))
         reference = next((body for _, _, body in answers.values() if body is not None), None)
         if reference is None:
-            session.recorder.skip(clause, f"{identifier!r} resolves under no spelling")
+            session.recorder.skip(clause, f"{identifier!r} resolves to a JSON object under no spelling")
             continue
         for how, (encoded, exchange, body) in answers.items():
             ok = body is not None and same_body(body, reference)
@@ -465,10 +502,11 @@ def verdict(session: Session, clause_id: str, baseline: dict[str, str]) -> None:
     """Turn the clause's recorded results (every worker's, under pytest-xdist) into a pytest outcome."""
     evidence = session.evidence or session.recorder
     results = evidence.of(clause_id)
-    outcome = worst(r.outcome for r in results)
-    if not results:
-        pytest.skip(evidence.skips.get(clause_id, "no check of this clause ran against this target"))
-    if outcome is Outcome.FAIL:
+    # The same rule as the reports' (checks.clause_verdict), so that pytest and the report never disagree.
+    decided = clause_verdict(results, evidence.skips.get(clause_id))
+    if decided.outcome is Outcome.SKIP:
+        pytest.skip(decided.reason or "")
+    if decided.outcome is Outcome.FAIL:
         failures = [r for r in results if r.outcome is Outcome.FAIL]
         lines = [f"{clause_id}: {contract().clause(clause_id).spec}"]
         for result in failures[:3]:

@@ -91,12 +91,27 @@ _FEBRUARY, _NO_YEAR = f"{2:02d}", f"{0:04d}"
 _LAST_HOUR, _LAST_MINUTE, _LEAP_SECOND = f"{23:02d}", f"{59:02d}", f"{60:02d}"
 
 
+_MINUTES_A_DAY, _LAST_MINUTE_OF_DAY = 24 * 60, 23 * 60 + 59
+
+
+def _offset_minutes(sign: str, hours: str | None, minutes: str | None) -> int:
+    """The zone's offset from UTC in minutes ('Z' is 0)."""
+    if hours is None or minutes is None:
+        return 0
+    total = int(hours) * 60 + int(minutes)
+    return -total if sign == "-" else total
+
+
 def is_datetime(value: str) -> bool:
-    """RFC 3339 ``date-time`` (section 5.6), calendar-checked; a leap second is allowed."""
+    """RFC 3339 ``date-time`` (section 5.6), calendar-checked.
+
+    A leap second (second 60) is allowed in the last minute of a UTC day, in whatever offset it is written:
+    ``2016-12-31T23:59:60Z`` and ``2017-01-01T05:29:60+05:30`` are the same leap second.
+    """
     m = _RFC3339.match(value)
     if m is None:
         return False
-    year, month, day, hour, minute, second, _fraction, _zone, offset_hour, offset_minute = m.groups()
+    year, month, day, hour, minute, second, _fraction, zone, offset_hour, offset_minute = m.groups()
     days = _MONTH_DAYS.get(month)
     if days is None or year == _NO_YEAR or hour > _LAST_HOUR or minute > _LAST_MINUTE:
         return False
@@ -107,7 +122,37 @@ def is_datetime(value: str) -> bool:
         day_number > days and not (day_number == 29 and month == _FEBRUARY and calendar.isleap(int(year)))
     ):
         return False
-    return second <= _LAST_MINUTE or (second == _LEAP_SECOND and minute == _LAST_MINUTE)
+    if second <= _LAST_MINUTE:
+        return True
+    if second != _LEAP_SECOND:
+        return False
+    local = int(hour) * 60 + int(minute)
+    utc = (local - _offset_minutes(zone[0], offset_hour, offset_minute)) % _MINUTES_A_DAY
+    return utc == _LAST_MINUTE_OF_DAY
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Instant:
+    """The instant an RFC 3339 date-time names, exactly: its UTC minute, its second (60 in a leap second) and its
+    decimal fraction without trailing zeros. Two renderings of one instant are equal, whatever their offset or
+    precision; instants a nanosecond (or less) apart are not. No float or datetime is involved, so nothing is rounded
+    and a leap second is an instant of its own, one second before the next day begins."""
+
+    minute: int
+    second: int
+    fraction: str
+
+
+def instant(value: str) -> Instant | None:
+    """The instant of an RFC 3339 date-time, or None for a string that is not one."""
+    if not is_datetime(value):
+        return None
+    m = _RFC3339.match(value)
+    assert m is not None
+    year, month, day, hour, minute, second, fraction, zone, offset_hour, offset_minute = m.groups()
+    local = calendar.timegm((int(year), int(month), int(day), int(hour), int(minute), 0, 0, 0, 0)) // 60
+    utc = local - _offset_minutes(zone[0], offset_hour, offset_minute)
+    return Instant(utc, int(second), (fraction or ".")[1:].rstrip("0"))
 
 
 _TYPES: dict[str, Callable[[Any], bool]] = {
@@ -389,6 +434,19 @@ def validator(document: str, pointer: str = "", member: str = "") -> Validator:
     return _CACHE[key]
 
 
+class NotJSON(ValueError):
+    """Text that Python's json module reads but RFC 8259 does not allow: NaN, Infinity, -Infinity."""
+
+
+def _no_constant(name: str) -> Any:
+    raise NotJSON(f"{name} is not a JSON number (RFC 8259 has no NaN or Infinity)")
+
+
+def loads(text: str | bytes) -> Any:
+    """``json.loads``, except that NaN, Infinity and -Infinity are errors, as RFC 8259 says: they are not JSON."""
+    return json.loads(text, parse_constant=_no_constant)
+
+
 def _parse_body(body: Any) -> tuple[Any, str | None]:
     if isinstance(body, (bytes, bytearray)):
         try:
@@ -396,11 +454,13 @@ def _parse_body(body: Any) -> tuple[Any, str | None]:
         except UnicodeDecodeError:
             return None, "the body is not UTF-8"
     if isinstance(body, str):
+        snippet = body[:60] + ("…" if len(body) > 60 else "")
         try:
-            return json.loads(body), None
+            return loads(body), None
         except json.JSONDecodeError as exc:
-            snippet = body[:60] + ("…" if len(body) > 60 else "")
             return None, f"the body is not JSON ({exc.msg} at offset {exc.pos}): {snippet!r}"
+        except NotJSON as exc:
+            return None, f"the body is not JSON ({exc}): {snippet!r}"
     return body, None
 
 
@@ -444,19 +504,27 @@ def validate_operation(operation: str, value: Any) -> list[Finding]:
     return validator("operations.json", f"/$defs/{operation}", "").validate(value)
 
 
+def _type_name(value: str) -> str:
+    """A type as botocore's rest-json parser reads it: up to the first ':', then after the last '#'.
+
+    ``ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/`` and
+    ``com.amazonaws.bedrock#ValidationException`` both name ValidationException, in the header and in the body alike.
+    """
+    return value.split(":", 1)[0].rsplit("#", 1)[-1].strip()
+
+
 def error_type(headers: Mapping[str, str], body: Any) -> str | None:
-    """The rest-json error type: the header up to its first ':', else the body's code, Code or __type."""
+    """The rest-json error type: the type header, else the body's code, Code or __type, each read by ``_type_name``."""
     spec = contract().documents["errors.json"]
     wanted = spec["x-type-header"].lower()
     for name, value in headers.items():
         if name.lower() == wanted and value.strip():
-            return value.split(":", 1)[0].strip()
+            return _type_name(value) or None
     if isinstance(body, dict):
         for member in spec["x-type-body-members"]:
             found = body.get(member)
             if isinstance(found, str) and found:
-                # __type may be namespaced: "com.amazon.bedrock#ValidationException".
-                return found.rsplit("#", 1)[-1].split(":", 1)[0]
+                return _type_name(found) or None
     return None
 
 

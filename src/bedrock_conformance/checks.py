@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from ._http import Exchange
@@ -14,16 +14,27 @@ from ._validator import (
     Finding,
     Outcome,
     error_type,
-    is_datetime,
+    instant,
+    loads,
     validate_error,
     validate_list_page,
     validate_response,
+    worst,
 )
+
+# The two sides of a request clause: identifiers that break it (and must get 400), and ones that keep it (must not).
+INVALID_SIDE, VALID_SIDE = "invalid", "valid"
+SIDES = (INVALID_SIDE, VALID_SIDE)
 
 
 @dataclass
 class Result:
-    """The outcome of one check of one clause, with what it was judged on."""
+    """The outcome of one check of one clause, with what it was judged on.
+
+    ``Outcome.SKIP`` marks an inconclusive check: an answer that says nothing either way (a throttle that outlived its
+    retries, a denial before access is proven). Its message says what the answer was, without the request, so that
+    ``clause_verdict`` can count alike answers. ``side`` is set by request clauses: which side the identifier was on.
+    """
 
     clause: str
     outcome: Outcome
@@ -31,6 +42,11 @@ class Result:
     exchange: Exchange | None = None
     finding: Finding | None = None
     context: dict[str, Any] = field(default_factory=dict)
+    side: str | None = None
+
+    @property
+    def inconclusive(self) -> bool:
+        return self.outcome is Outcome.SKIP
 
 
 def _results(findings: Iterable[Finding], exchange: Exchange | None) -> list[Result]:
@@ -40,7 +56,7 @@ def _results(findings: Iterable[Finding], exchange: Exchange | None) -> list[Res
 def _json_or_none(exchange: Exchange) -> Any:
     assert exchange.response is not None
     try:
-        return json.loads(exchange.response.body)
+        return loads(exchange.response.body)
     except ValueError:
         return None
 
@@ -87,8 +103,38 @@ def check_answer(exchange: Exchange, *, listing: bool = False, strict: bool = Fa
 
 def transient(status: int) -> bool:
     """A throttle or a server fault: it says nothing about the request (the error clauses still judge it)."""
+    return server_fault(status) or throttled(status)
+
+
+def server_fault(status: int) -> bool:
+    """A 5xx: once the transport's retries are spent, the server failed a request the contract gives an answer to."""
+    return status >= 500
+
+
+def throttled(status: int) -> bool:
+    """The status of a transient error that is not a server fault (429 ThrottlingException): the target asked to be
+    called later, and after the transport's retries it still does. The answer decides nothing."""
     errors = contract().errors
-    return status >= 500 or status in {errors[n].status for n in contract().documents["errors.json"]["x-transient"]}
+    statuses = {errors[n].status for n in contract().documents["errors.json"]["x-transient"]}
+    return status in {s for s in statuses if not server_fault(s)}
+
+
+def _attempts(exchange: Exchange) -> str:
+    return f"after {exchange.attempts} attempt{'s' if exchange.attempts != 1 else ''}"
+
+
+def still_throttled(exchange: Exchange, clause: str, side: str | None = None) -> Result | None:
+    """An inconclusive check when the answer stayed a throttle after every attempt the transport made, else None."""
+    if exchange.response is None or not throttled(exchange.response.status):
+        return None
+    return Result(clause, Outcome.SKIP, f"stayed {describe(exchange)} {_attempts(exchange)}", exchange, side=side)
+
+
+def _answered(exchange: Exchange) -> str:
+    """'HTTP 404 ResourceNotFoundException', with the attempts made when the server kept failing."""
+    assert exchange.response is not None
+    got = describe(exchange)
+    return f"{got} {_attempts(exchange)}" if server_fault(exchange.response.status) else got
 
 
 def denied(status: int) -> bool:
@@ -102,43 +148,52 @@ def _request_spec() -> Mapping[str, Any]:
 
 
 def expect_rejected(exchange: Exchange, clause: str, value: str) -> Result | None:
-    """An identifier that breaks ``clause`` must get 400 ValidationException."""
+    """An identifier that breaks ``clause`` must get 400 ValidationException.
+
+    A 5xx that outlived the transport's retries fails the check; a throttle that did is inconclusive.
+    """
     if exchange.response is None:
         return None
     expected = _request_spec()["x-invalid-answer"]
     status = contract().errors[expected].status
     got = describe(exchange)
     if exchange.response.status == status and answer_type(exchange) == expected:
-        return Result(clause, Outcome.PASS, f"{_short(value)} rejected: {got}", exchange)
-    if transient(exchange.response.status) and answer_type(exchange):
-        # Throttled or a typed server fault: the error clauses judge it; this identifier proves nothing either way.
-        return None
+        return Result(clause, Outcome.PASS, f"{_short(value)} rejected: {got}", exchange, side=INVALID_SIDE)
+    if throttled(exchange.response.status):
+        return still_throttled(exchange, clause, INVALID_SIDE)
     return Result(
         clause,
         Outcome.FAIL,
-        f"{_short(value)} breaks {clause} but was answered {got}, not HTTP {status} {expected}",
+        f"{_short(value)} breaks {clause} but was answered {_answered(exchange)}, not HTTP {status} {expected}",
         exchange,
         context={"identifier": value},
+        side=INVALID_SIDE,
     )
 
 
 def expect_accepted(exchange: Exchange, clause: str, value: str, success: int) -> Result | None:
-    """An identifier the page allows must never get a 400: 200, 403 or 404 are acceptable answers."""
+    """An identifier the page allows must never get a 400: 200, 403 or 404 are acceptable answers.
+
+    A 5xx that outlived the transport's retries fails the check; a throttle that did is inconclusive.
+    """
     if exchange.response is None:
         return None
     errors = contract().errors
     ok_statuses = {success} | {errors[name].status for name in _request_spec()["x-valid-answers"]}
     status = exchange.response.status
     if status in ok_statuses:
-        return Result(clause, Outcome.PASS, f"{_short(value)} accepted: {describe(exchange)}", exchange)
-    if transient(status):
-        return None
+        return Result(
+            clause, Outcome.PASS, f"{_short(value)} accepted: {describe(exchange)}", exchange, side=VALID_SIDE
+        )
+    if throttled(status):
+        return still_throttled(exchange, clause, VALID_SIDE)
     return Result(
         clause,
         Outcome.FAIL,
-        f"{_short(value)} keeps every request clause but was answered {describe(exchange)}",
+        f"{_short(value)} keeps every request clause but was answered {_answered(exchange)}",
         exchange,
         context={"identifier": value},
+        side=VALID_SIDE,
     )
 
 
@@ -159,38 +214,109 @@ def expect_not_found(exchange: Exchange, value: str, *, access_proven: bool = Tr
     """A valid identifier that names no profile gets 404 ResourceNotFoundException.
 
     A 403 proves nothing while the caller may be denied everything; once a Get has succeeded, it is a failure.
+    A 5xx that outlived the transport's retries fails; a throttle that did is inconclusive.
     """
     meta = _behaviour("unknownIdentifier")
-    if exchange.response is None or transient(exchange.response.status):
+    if exchange.response is None:
         return None
+    if throttled(exchange.response.status):
+        return still_throttled(exchange, meta["id"])
     if denied(exchange.response.status) and not access_proven:
-        return None
+        message = f"were {describe(exchange)} before any listed profile resolved: access may be denied to every profile"
+        return Result(meta["id"], Outcome.SKIP, message, exchange)
     expected = meta["x-expect-error"]
     status = contract().errors[expected].status
     ok = exchange.response.status == status and answer_type(exchange) == expected
-    message = f"{_short(value)} names no profile: {describe(exchange)}"
+    message = f"{_short(value)} names no profile: {_answered(exchange)}"
     if not ok:
         message += f", not HTTP {status} {expected}"
     return Result(meta["id"], Outcome.PASS if ok else Outcome.FAIL, message, exchange, context={"identifier": value})
 
 
-def _normalise(body: Any) -> Any:
-    """Compare timestamps as instants, not as renderings."""
-    if isinstance(body, dict):
-        return {k: _normalise(v) for k, v in body.items()}
-    if isinstance(body, list):
-        return [_normalise(v) for v in body]
-    if isinstance(body, str) and is_datetime(body):
-        return datetime.fromisoformat(body.replace("Z", "+00:00").replace("z", "+00:00")).timestamp()
-    return body
+# ------------------------------------------------------------------------------------------------ clause verdicts
+NOT_RUN = "no check of this clause ran against this target"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A clause's outcome from all its checks: the one rule the pytest outcome and the reports both use."""
+
+    outcome: Outcome
+    # Why a skip is a skip; otherwise what was left undecided, if anything.
+    reason: str | None
+    decided: list[Result]
+    inconclusive: list[Result]
+
+
+def _undecided(results: list[Result], total: int) -> str:
+    """'12 of 40 answers stayed HTTP 429 ThrottlingException after 3 attempts', one part per kind of answer."""
+    kinds = Counter(r.message for r in results if r.inconclusive)
+    return "; ".join(f"{n} of {total} answers {kind}" for kind, n in kinds.most_common())
+
+
+def clause_verdict(results: list[Result], skip_reason: str | None = None) -> Verdict:
+    """One clause's outcome. A real failure fails. Inconclusive checks decide nothing. A clause with sides (a request
+    clause) passes only when checks decided both: with one side undecided or never sent it is a skip, whose reason
+    says why, however well the other side did."""
+    decided = [r for r in results if not r.inconclusive]
+    undecided = [r for r in results if r.inconclusive]
+    outcome = worst(r.outcome for r in decided)
+    note = _undecided(undecided, len(results)) or None
+    if outcome is Outcome.FAIL:
+        return Verdict(outcome, note, decided, undecided)
+    if not results:
+        return Verdict(Outcome.SKIP, skip_reason or NOT_RUN, decided, undecided)
+    if any(r.side is not None for r in results):
+        missing = [side for side in SIDES if not any(r.side == side for r in decided)]
+        if missing:
+            reasons = []
+            for side in missing:
+                on_side = [r for r in results if r.side == side]
+                if on_side:
+                    reasons.append(f"its {side} side is undecided: {_undecided(on_side, len(on_side))}")
+                else:
+                    reasons.append(f"its {side} side was never judged: {skip_reason or NOT_RUN}")
+            for side in SIDES:
+                if side not in missing:
+                    kept = sum(1 for r in decided if r.side == side)
+                    reasons.append(f"{kept} {side}-side check{'s' if kept != 1 else ''} decided, none failed")
+            return Verdict(Outcome.SKIP, "; ".join(reasons), decided, undecided)
+    elif not decided:
+        return Verdict(Outcome.SKIP, note or skip_reason or NOT_RUN, decided, undecided)
+    return Verdict(outcome, note, decided, undecided)
+
+
+def _normalise(value: Any, schema: Mapping[str, Any], document: str) -> Any:
+    """``value`` with every member the schema says is a ``date-time`` replaced by the instant it names.
+
+    Only those members: a description that happens to look like a date-time is text, compared as written.
+    """
+    if "$ref" in schema:
+        schema, document, _ = contract().resolve(schema["$ref"], document)
+    if isinstance(value, str) and schema.get("format") == "date-time":
+        return instant(value) or value
+    if isinstance(value, dict):
+        properties = schema.get("properties", {})
+        return {k: _normalise(v, properties.get(k, {}), document) for k, v in value.items()}
+    if isinstance(value, list):
+        items = schema.get("items", {})
+        return [_normalise(v, items if isinstance(items, Mapping) else {}, document) for v in value]
+    return value
+
+
+def _profile(body: Any) -> Any:
+    """A profile body (a Get answer or a List summary) with its timestamps as instants."""
+    document = "response.json"
+    return _normalise(body, contract().documents[document], document)
 
 
 def same_body(a: Any, b: Any) -> bool:
-    return bool(_normalise(a) == _normalise(b))
+    """Two profile bodies are equal member for member, timestamps compared as the instants they name."""
+    return bool(_profile(a) == _profile(b))
 
 
 def diff_members(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[str]:
-    na, nb = _normalise(a), _normalise(b)
+    na, nb = _profile(a), _profile(b)
     return sorted(k for k in set(na) | set(nb) if na.get(k) != nb.get(k))
 
 

@@ -19,7 +19,7 @@ from typing import Any, NoReturn
 from . import __version__
 from ._schemas import Clause, SchemaError, contract
 from ._suite import OPTIONS, add_options, positive
-from ._validator import Finding, Outcome, outcomes_by_clause, validate_list_page, validate_response, worst
+from ._validator import Finding, Outcome, loads, outcomes_by_clause, validate_list_page, validate_response, worst
 from .targets import SPECS
 
 
@@ -105,7 +105,7 @@ def _documents(path: Path) -> list[tuple[str, str, Any]]:
     if not text.strip():
         raise UsageError(f"nothing to validate: {path} is empty")
     try:
-        data = json.loads(text)
+        data = loads(text)
     except ValueError as exc:
         raise UsageError(f"cannot read {path}: not JSON ({exc})") from exc
     if data == []:

@@ -11,8 +11,8 @@ from typing import Any
 from . import __version__
 from ._engine import Recorder, RunConfig
 from ._schemas import contract
-from ._validator import REDACTED, Outcome, worst
-from .checks import Result
+from ._validator import REDACTED, Outcome
+from .checks import Result, clause_verdict
 
 MAX_FAILURES = 5
 
@@ -51,12 +51,23 @@ def _redact(value: Any, members: frozenset[str]) -> Any:
     return value
 
 
+def _is_json(value: Any) -> bool:
+    try:
+        json.dumps(value, allow_nan=False)
+    except ValueError:
+        return False
+    return True
+
+
 def _failure(result: Result, show_sensitive: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {"message": result.message}
     if result.exchange is not None:
         data = result.exchange.to_dict()
         out["request"] = data["request"]
         out["response"] = data.get("response", {"error": result.exchange.error})
+        if result.exchange.response is not None and not _is_json(out["response"].get("body")):
+            # NaN or Infinity read as a number: quote the body as the text it was, and keep the report JSON.
+            out["response"]["body"] = result.exchange.response.body.decode("utf-8", "replace")
         if not show_sensitive and isinstance(out["response"], dict) and "body" in out["response"]:
             out["response"]["body"] = _redact(out["response"]["body"], _sensitive_members())
         out["reproduce"] = result.exchange.curl()
@@ -81,20 +92,25 @@ def build_report(
     summary = {o.value: 0 for o in Outcome}
     for clause in the_contract.clauses.values():
         results = by_clause.get(clause.id, [])
-        outcome = worst(r.outcome for r in results)
+        # The same rule as the pytest outcome's (checks.clause_verdict).
+        verdict = clause_verdict(results, recorder.skips.get(clause.id))
+        outcome = verdict.outcome
         entry: dict[str, Any] = {
             "id": clause.id,
             "outcome": outcome.value,
             "spec": clause.spec,
             "source": clause.source,
-            "checks": len(results),
+            "checks": len(verdict.decided),
             "retries": _retries(results),
             "failures": [_failure(r, config.show_sensitive) for r in results if r.outcome is Outcome.FAIL][
                 :MAX_FAILURES
             ],
         }
         if outcome is Outcome.SKIP:
-            entry["reason"] = recorder.skips.get(clause.id, "no check of this clause ran against this target")
+            entry["reason"] = verdict.reason
+        if verdict.inconclusive:
+            # Answers that decided nothing (a throttle that outlived its retries, a denial before access was proven).
+            entry["inconclusive"] = {"checks": len(verdict.inconclusive), "note": verdict.reason}
         deviations = [r for r in results if r.outcome is Outcome.DEVIATION and r.finding and r.finding.deviation]
         if deviations:
             deviation = deviations[0].finding.deviation  # type: ignore[union-attr]

@@ -5,10 +5,11 @@ from __future__ import annotations
 from ._proxy import Call, Handler, Proxy, Reply, Upstream, passthrough
 from ._run import RunResult, run_conformance
 from ._variants import VARIANTS, Variant
-from ._zoo import MUTANTS, Mutant
+from ._zoo import MUTANTS, UNDECIDABLE, Mutant, Undecidable
 
 __all__ = [
     "MUTANTS",
+    "UNDECIDABLE",
     "VARIANTS",
     "Call",
     "Handler",
@@ -16,6 +17,7 @@ __all__ = [
     "Proxy",
     "Reply",
     "RunResult",
+    "Undecidable",
     "Upstream",
     "Variant",
     "passthrough",

@@ -91,6 +91,44 @@ def _offset_in_get(call: Call, upstream: Upstream) -> Reply:
     return _GET_OFFSET(call, lambda inner: _LIST_ZULU(inner, upstream))
 
 
+def _get_and_list(get: Callable[[Body], Body], lists: Callable[[Body], Body]) -> Callable[[], Handler]:
+    """Rewrite Get answers with ``get`` and List summaries with ``lists``."""
+    on_get, on_list = on_profiles(get, lists=False)(), on_profiles(lists, get=False)()
+    return stateless(lambda call, upstream: on_get(call, lambda inner: on_list(inner, upstream)))
+
+
+def _updated(value: Callable[[str], str]) -> Callable[[Body], Body]:
+    def rewrite(body: Body) -> Body:
+        if isinstance(body.get(m.updated), str):
+            body[m.updated] = value(body[m.updated])
+        return body
+
+    return rewrite
+
+
+# The leap second at the end of 2016, in UTC and in India's offset (+05:30): one instant, written twice.
+LEAP_UTC, LEAP_INDIA = "2016-12-31T23:59:60Z", "2017-01-01T05:29:60+05:30"
+
+
+def _nanos_utc(value: str) -> str:
+    """The mock's timestamp 100 ns later, with nine fractional digits and 'Z'."""
+    whole, _, fraction = value.removesuffix("Z").partition(".")
+    return f"{whole}.{(fraction + '000000')[:6]}100Z"
+
+
+def _nanos_india(value: str) -> str:
+    """The same instant as ``_nanos_utc`` gives, written in +05:30 with seven fractional digits."""
+    whole, _, fraction = value.removesuffix("Z").partition(".")
+    local = datetime.fromisoformat(whole + "+00:00") + timedelta(hours=5, minutes=30)
+    return f"{local:%Y-%m-%dT%H:%M:%S}.{(fraction + '000000')[:6]}1+05:30"
+
+
+def _namespaced_header(reply: Reply, name: str, message: str) -> Reply:
+    """The type as a Smithy shape id with its namespace, and AWS's ':http://…' suffix after it."""
+    header = ERRORS["x-type-header"]
+    return reply.with_header(header, f"com.amazonaws.bedrock#{name}:{ERRORS['x-type-namespace']}")
+
+
 def _charset(call: Call, upstream: Upstream) -> Reply:
     reply = upstream(call)
     media = contract().documents["response.json"]["x-content-type"]
@@ -141,6 +179,18 @@ VARIANTS = [
         (ERROR_TYPE, "error.ValidationException.status"),
     ),
     Variant(
+        "error-type-header-namespaced",
+        stateless(_error_rewrite(_namespaced_header)),
+        "x-amzn-ErrorType: com.amazonaws.bedrock#<name>:http://… (botocore keeps what follows the last '#')",
+        (
+            ERROR_TYPE,
+            "error.ValidationException.status",
+            "error.ResourceNotFoundException.status",
+            "request.inferenceProfileIdentifier.pattern",
+            "behaviour.unknownIdentifier.notFound",
+        ),
+    ),
+    Variant(
         "capitalised-message",
         stateless(_error_rewrite(_capitalised_message)),
         "error bodies say Message, as IAM denials do",
@@ -157,6 +207,24 @@ VARIANTS = [
         stateless(_offset_in_get),
         "timestamps with milliseconds, '+00:00' in Get answers and 'Z' in List summaries",
         ("response.createdAt.format", "response.updatedAt.format", "behaviour.listSummary.equalsGet"),
+    ),
+    Variant(
+        "leap-second-updated-at",
+        on_profiles(_updated(lambda _: LEAP_UTC)),
+        f"every profile was last updated in the leap second {LEAP_UTC}",
+        ("response.updatedAt.format", "behaviour.listSummary.equalsGet"),
+    ),
+    Variant(
+        "leap-second-updated-at-with-offset",
+        _get_and_list(_updated(lambda _: LEAP_INDIA), _updated(lambda _: LEAP_UTC)),
+        f"updatedAt is the leap second written {LEAP_INDIA} in Get and {LEAP_UTC} in List",
+        ("response.updatedAt.format", "behaviour.listSummary.equalsGet"),
+    ),
+    Variant(
+        "nanosecond-timestamps-in-two-offsets",
+        _get_and_list(_updated(_nanos_utc), _updated(_nanos_india)),
+        "updatedAt with nanoseconds, '…100Z' in Get and the same instant '…1+05:30' in List",
+        ("response.updatedAt.format", "behaviour.listSummary.equalsGet"),
     ),
     Variant(
         "no-description",

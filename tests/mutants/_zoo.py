@@ -135,7 +135,24 @@ def _as_mock(identifier: str) -> int:
     return 404 if _blame.valid(identifier) else 400
 
 
+def _invalid_as(name: str) -> Handler:
+    """Every identifier the mock rejects with ValidationException is answered ``name`` instead, every time."""
+
+    def handle(call: Call, upstream: Upstream) -> Reply:
+        reply = upstream(call)
+        return error_reply(name, "try again later") if is_error(reply, INVALID) else reply
+
+    return handle
+
+
 REQUEST_MUTANTS = [
+    Mutant(
+        "invalid-identifier-internal-error",
+        REQUEST_PATTERN,
+        stateless(_invalid_as(INTERNAL)),
+        "every invalid identifier gets HTTP 500 InternalServerException, however often it is retried",
+        answer=lambda i: None if _blame.valid(i) else error_status(INTERNAL),
+    ),
     Mutant(
         "accepts-invalid-identifier",
         REQUEST_PATTERN,
@@ -222,6 +239,33 @@ def _epoch_member(member: str) -> Callable[[Body], Body]:
     return rewrite
 
 
+def _nan_member(body: Body) -> Body:
+    """A member whose value Python's json writes as NaN: the body is no longer JSON (RFC 8259)."""
+    body["latencyScore"] = float("nan")
+    return body
+
+
+def _get_and_list(get: Callable[[Body], Body], lists: Callable[[Body], Body]) -> Callable[[], Handler]:
+    """Rewrite Get answers with ``get`` and List summaries with ``lists``."""
+    on_get, on_list = on_profiles(get, lists=False)(), on_profiles(lists, get=False)()
+    return stateless(lambda call, upstream: on_get(call, lambda inner: on_list(inner, upstream)))
+
+
+def _nanoseconds(value: str, last_three: str) -> str:
+    """A mock timestamp ('…:SSZ' or '…:SS.ffffffZ') with nine fractional digits, the last three ``last_three``."""
+    whole, _, fraction = value.removesuffix("Z").partition(".")
+    return f"{whole}.{(fraction + '000000')[:6]}{last_three}Z"
+
+
+def _updated_at(last_three: str) -> Callable[[Body], Body]:
+    def rewrite(body: Body) -> Body:
+        if isinstance(body.get(m.updated), str):
+            body[m.updated] = _nanoseconds(body[m.updated], last_three)
+        return body
+
+    return rewrite
+
+
 def _non_json(call: Call, upstream: Upstream) -> Reply:
     reply = upstream(call)
     if call.label is not None and reply.status == 200:
@@ -260,6 +304,12 @@ def _response_mutants() -> list[Mutant]:
             "response.body.type",
             stateless(_json_array),
             "Get answers 200 with the profile wrapped in a JSON array",
+        ),
+        Mutant(
+            "nan-in-body",
+            "response.body.type",
+            on_profiles(_nan_member),
+            "every profile carries latencyScore: NaN, which Python's json reads but is not JSON",
         ),
         _response("response.body.contentType", stateless(_plain_text), "200 answers say Content-Type: text/plain"),
         _response("response.createdAt.type", on_profiles(_epoch_member(m.created)), "createdAt as epoch seconds"),
@@ -566,6 +616,19 @@ BEHAVIOUR_MUTANTS = [
         "Get bodies carry another name than the List summaries",
     ),
     Mutant(
+        "description-date-time-rendered-twice",
+        "behaviour.listSummary.equalsGet",
+        _get_and_list(setting(m.text, "2024-09-30T00:00:00Z"), setting(m.text, "2024-09-30T00:00:00.000Z")),
+        "the description is '2024-09-30T00:00:00Z' in Get and '2024-09-30T00:00:00.000Z' in List: text that looks "
+        "like one instant, but a description is not a timestamp, so the two differ",
+    ),
+    Mutant(
+        "updated-at-100-ns-apart",
+        "behaviour.listSummary.equalsGet",
+        _get_and_list(_updated_at("100"), _updated_at("200")),
+        "updatedAt ends in .…100 ns in Get and .…200 ns in List: two instants 100 nanoseconds apart",
+    ),
+    Mutant(
         "arn-does-not-end-with-id",
         ENDS_WITH_ID,
         renaming(lambda b: setting(m.arn, b[m.arn] + "-1")(b)),
@@ -597,3 +660,42 @@ BEHAVIOUR_MUTANTS = [
 ]
 
 MUTANTS: list[Mutant] = [*REQUEST_MUTANTS, *RESPONSE_MUTANTS, *ERROR_MUTANTS, *BEHAVIOUR_MUTANTS]
+
+
+# ------------------------------------------------------------------------------------------------ undecidable servers
+@dataclass(frozen=True)
+class Undecidable:
+    """A server whose answers never decide some clauses: the suite must skip them, saying why, and fail nothing."""
+
+    name: str
+    build: Callable[[], Handler]
+    doc: str
+    skips: frozenset[str]
+    # Words every skipped clause's reason must contain.
+    reason: str
+
+
+def _listed_throttled(call: Call, upstream: Upstream) -> Reply:
+    """Every Get of a listed profile, by ID or ARN and however spelled, gets HTTP 429 ThrottlingException."""
+    label = call.label
+    if label is not None and label in {p[key] for p in listed(call, upstream) for key in (m.id, m.arn)}:
+        return error_reply(THROTTLED, "Too many requests, please wait before trying again.")
+    return upstream(call)
+
+
+UNDECIDABLE = [
+    Undecidable(
+        "listed-profiles-throttled",
+        stateless(_listed_throttled),
+        _listed_throttled.__doc__ or "",
+        frozenset({"behaviour.listedProfile.resolvesById", PERCENT}),
+        "answers stayed HTTP 429 ThrottlingException after",
+    ),
+    Undecidable(
+        "invalid-identifier-throttled",
+        stateless(_invalid_as(THROTTLED)),
+        "every invalid identifier gets HTTP 429 ThrottlingException, however often it is retried",
+        frozenset({REQUEST_PATTERN, REQUEST_MAX}),
+        "answers stayed HTTP 429 ThrottlingException after",
+    ),
+]
