@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from ._proxy import Call, Handler, Proxy, Reply, Upstream, passthrough
 from ._run import RunResult, run_conformance
-from ._variants import VARIANTS, Variant
+from ._variants import VARIANTS, ApplicationProfiles, Variant
 from ._zoo import MUTANTS, Mutant
 
 __all__ = [
     "MUTANTS",
     "VARIANTS",
+    "ApplicationProfiles",
     "Call",
     "Handler",
     "Mutant",
