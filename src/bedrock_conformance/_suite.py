@@ -347,7 +347,8 @@ def _model_regions(session: Session) -> list[str]:
     """The regions the listed profiles route to, read from their models' ARNs."""
     the_contract = contract()
     models, model = the_contract.role("models"), the_contract.documents["response.json"]["x-members"]["model"]
-    arns = [m.get(model) for p in session.profiles() if isinstance(p.get(models), list) for m in p[models]]
+    listed = [m for p in session.profiles() if isinstance(p.get(models), list) for m in p[models]]
+    arns = [m.get(model) for m in listed if isinstance(m, dict)]
     return sorted({arn.region for arn in map(Arn.parse, arns) if arn is not None and arn.region})
 
 
