@@ -42,7 +42,7 @@ def test_a_list_that_errors_is_named_in_every_skip_not_called_an_empty_catalogue
     for clause in (RESOLVES, PERCENT):
         reason = _reason(result, clause)
         assert "ListInferenceProfiles without a filter, page 1: answered HTTP 500 InternalServerException" in reason
-        assert "with APPLICATION, page 1: answered HTTP 500" in reason
+        assert "with type=APPLICATION, page 1: answered HTTP 500" in reason
         assert "listed no profiles" not in reason
 
 
@@ -80,4 +80,4 @@ def test_an_empty_catalogue_says_so_with_every_listing(tmp_path: Path) -> None:
     assert reason.startswith(
         "no profile to resolve: ListInferenceProfiles listed no profiles: without a filter (1 page)"
     )
-    assert "with SYSTEM_DEFINED (1 page)" in reason and "with APPLICATION (1 page)" in reason
+    assert "with type=SYSTEM_DEFINED (1 page)" in reason and "with type=APPLICATION (1 page)" in reason

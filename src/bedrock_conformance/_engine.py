@@ -17,9 +17,6 @@ from .targets import FORCE_ERROR_HEADER, Target
 if TYPE_CHECKING:
     from ._pool import Share
 
-# How many pages one listing follows, from the clause that says so.
-MAX_PAGES = int(contract().clause(behaviour_clause("listEnds")).value)
-
 
 @dataclass
 class RunConfig:
@@ -55,15 +52,15 @@ class RunConfig:
 class Listing:
     """One ListInferenceProfiles listing (no filter, or one type), followed page by page."""
 
-    kind: str | None
-    summaries: list[dict[str, Any]] = field(default_factory=list)
+    # The filter's query parameter and value, or None for a listing without a filter.
+    query: tuple[str, str] | None
     pages: int = 0
     # What stopped it short of its last page, if anything did.
     problem: str | None = None
 
     @property
     def label(self) -> str:
-        return "without a filter" if self.kind is None else f"with {self.kind}"
+        return "without a filter" if self.query is None else "with {}={}".format(*self.query)
 
 
 class Recorder:
@@ -136,11 +133,12 @@ class Session:
         filter_ref = lister["properties"][self.list_filter]["$ref"]
         self.list_kinds: list[str] = list(self.the_contract.resolve(filter_ref, "operations.json")[0]["enum"])
         self.listings: list[Listing] = []
+        # How many pages one listing follows, from the clause that says so.
+        self.max_pages = int(self.the_contract.clause(behaviour_clause("listEnds")).value)
         self.listed_by: dict[str, Exchange] = {}
         self.create = ops["CreateInferenceProfile"]["x-operation"]
         self.delete_op = ops["DeleteInferenceProfile"]["x-operation"]
         self._profiles: list[dict[str, Any]] | None = None
-        self.list_exchanges: list[Exchange] = []
         # Under pytest-xdist: this worker's part of the run, and every worker's results, pooled before the first
         # verdict (see _pool.py).
         self.share = share
@@ -224,7 +222,7 @@ class Session:
         arn_member = self.the_contract.role("arn")
         found: dict[str, dict[str, Any]] = {}
         for kind in [None, *self.list_kinds]:
-            listing = Listing(kind)
+            listing = Listing(None if kind is None else (self.list_filter, kind))
             self.listings.append(listing)
             for summary, exchange in self._follow(listing):
                 arn = summary.get(arn_member)
@@ -248,9 +246,10 @@ class Session:
         items_member, token_member = self.the_contract.list_member, self.the_contract.token_member
         token: str | None = None
         tokens: dict[str, int] = {}
-        while listing.pages < MAX_PAGES:
-            exchange = self.list_page(token, listing.kind)
-            self.list_exchanges.append(exchange)
+        last: Exchange | None = None
+        while listing.pages < self.max_pages:
+            exchange = self.list_page(token, listing.query[1] if listing.query else None)
+            last = exchange
             listing.pages += 1
             where = f"ListInferenceProfiles {listing.label}, page {listing.pages}"
             if exchange.response is None and exchange.error == NOT_RECORDED:
@@ -275,7 +274,6 @@ class Session:
             self._judge_listing("listIsPage", True, f"{where}: {len(items)} summaries", exchange)
             for item in items:
                 if isinstance(item, dict):
-                    listing.summaries.append(item)
                     yield item, exchange
             if not token:
                 self._judge_listing("listEnds", True, f"{where} is the last", exchange)
@@ -286,8 +284,10 @@ class Session:
                 return
             tokens[token] = listing.pages
             self._judge_listing("listTokenAdvances", True, f"{where}: a new {token_member}", exchange)
-        listing.problem = f"ListInferenceProfiles {listing.label}: still had a {token_member} after {MAX_PAGES} pages"
-        self._judge_listing("listEnds", False, listing.problem, self.list_exchanges[-1])
+        cap = _pages(self.max_pages)
+        listing.problem = f"ListInferenceProfiles {listing.label}: still a {token_member} after {cap}"
+        assert last is not None  # at least one page was asked for
+        self._judge_listing("listEnds", False, listing.problem, last)
 
     def discovery(self) -> str:
         """What List answered, for a skip reason: why no profile was found."""
