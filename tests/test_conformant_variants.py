@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from mutants import VARIANTS, Proxy, Variant, run_conformance
+from mutants import VARIANTS, ApplicationProfiles, Proxy, Variant, run_conformance
 
 from bedrock_conformance import contract
 from bedrock_conformance.mock import MockServer
@@ -30,6 +30,19 @@ def test_conformant_variant_has_no_failures(variant: Variant, reference_mock: Mo
     checks = {c["id"]: c["checks"] for c in result.report["clauses"]}
     for clause in variant.exercises:
         assert result.outcomes[clause] == "pass" and checks[clause] > 0, f"{variant.name} never exercised {clause}"
+
+
+def test_application_profiles_listed_only_under_their_type_are_resolved(
+    reference_mock: MockServer, tmp_path: Path
+) -> None:
+    server = ApplicationProfiles()
+    with Proxy(reference_mock.url, server) as proxy:
+        result = run_conformance(proxy.url, tmp_path / "report.json")
+    assert result.failing == set()
+    assert len(server.created) == ApplicationProfiles.COUNT
+    # Listed only under type=APPLICATION, each was still found and fetched by its ARN and by its id.
+    for arn in server.created:
+        assert arn in server.asked and arn.rsplit("/", 1)[1] in server.asked
 
 
 def test_unknown_member_is_reported_as_drift(reference_mock: MockServer, tmp_path: Path) -> None:

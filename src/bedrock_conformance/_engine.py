@@ -11,13 +11,11 @@ from ._http import Exchange, TargetError, encode_label
 from ._schemas import contract
 from ._validator import Outcome
 from .cassettes import CHECK_HEADER, NOT_RECORDED, ReplayTransport, recording_refusal
-from .checks import Result, behaviour_clause, check_answer
+from .checks import Result, behaviour_clause, check_answer, describe, identifies
 from .targets import FORCE_ERROR_HEADER, Target
 
 if TYPE_CHECKING:
     from ._pool import Share
-
-MAX_PAGES = 20
 
 
 @dataclass
@@ -50,6 +48,21 @@ class RunConfig:
     mock_clock: str | None = None
     sdks: list[str] = field(default_factory=list)
     force_errors: bool = False
+
+
+@dataclass
+class Listing:
+    """One ListInferenceProfiles listing (no filter, or one type), followed page by page."""
+
+    # The filter's query parameter and value, or None for a listing without a filter.
+    query: tuple[str, str] | None
+    pages: int = 0
+    # What stopped it short of its last page, if anything did.
+    problem: str | None = None
+
+    @property
+    def label(self) -> str:
+        return "without a filter" if self.query is None else "with {}={}".format(*self.query)
 
 
 class Recorder:
@@ -117,11 +130,19 @@ class Session:
         self.get_path = request["path"]
         self.success = int(request["successStatus"])
         ops = self.the_contract.documents["operations.json"]["$defs"]
-        self.list_path = ops["ListInferenceProfiles"]["x-operation"]["path"]
+        lister = ops["ListInferenceProfiles"]
+        self.list_path = lister["x-operation"]["path"]
+        # The List filter's query parameter and its values; without one, AWS lists only one type.
+        self.list_filter = lister["x-members"]["filter"]
+        filter_ref = lister["properties"][self.list_filter]["$ref"]
+        self.list_kinds: list[str] = list(self.the_contract.resolve(filter_ref, "operations.json")[0]["enum"])
+        self.listings: list[Listing] = []
+        # How many pages one listing follows, from the clause that says so.
+        self.max_pages = int(self.the_contract.clause(behaviour_clause("listEnds")).value)
+        self.listed_by: dict[str, Exchange] = {}
         self.create = ops["CreateInferenceProfile"]["x-operation"]
         self.delete_op = ops["DeleteInferenceProfile"]["x-operation"]
         self._profiles: list[dict[str, Any]] | None = None
-        self.list_exchanges: list[Exchange] = []
         # Under pytest-xdist: this worker's part of the run, and every worker's results, pooled before the first
         # verdict (see _pool.py).
         self.share = share
@@ -183,44 +204,106 @@ class Session:
         path = self.label_path(self.get_path, identifier, encoded=encoded)
         all_headers = {**(headers or {}), **({CHECK_HEADER: check} if check else {})}
         request = self.target.transport.request("GET", path, headers=all_headers, label=identifier)
-        return self.send(request)
+        exchange = self.send(request)
+        self.recorder.add([identifies(exchange, identifier, self.success)])
+        return exchange
 
     def force_error(self, identifier: str, error: str) -> Exchange:
         return self.get(identifier, headers={FORCE_ERROR_HEADER: error})
 
-    def list_page(self, next_token: str | None = None) -> Exchange:
-        query = {self.the_contract.token_member: next_token} if next_token else None
-        request = self.target.transport.request("GET", self.list_path, query=query)
+    def list_page(self, next_token: str | None = None, kind: str | None = None) -> Exchange:
+        query = {self.the_contract.token_member: next_token} if next_token else {}
+        if kind is not None:
+            query[self.list_filter] = kind
+        request = self.target.transport.request("GET", self.list_path, query=query or None)
+        if self.replay is not None and not self.replay.holds(request):
+            # A recording made before this listing was part of a run: what it lacks is skipped, not fatal.
+            return Exchange(request, None, NOT_RECORDED, 0.0)
         return self.send(request, listing=True, checked=self.check_listing)
 
     # -------------------------------------------------------------------------------------------- discovery
     def profiles(self) -> list[dict[str, Any]]:
-        """Every profile ListInferenceProfiles shows (all pages), plus --profile-id ones, fetched once."""
+        """Every profile ListInferenceProfiles shows, without a filter and with each type (all pages), by ARN."""
         if self._profiles is not None:
             return self._profiles
-        member = self.the_contract.list_member
-        found: list[dict[str, Any]] = []
+        arn_member = self.the_contract.role("arn")
+        found: dict[str, dict[str, Any]] = {}
+        for kind in [None, *self.list_kinds]:
+            listing = Listing(None if kind is None else (self.list_filter, kind))
+            self.listings.append(listing)
+            for summary, exchange in self._follow(listing):
+                arn = summary.get(arn_member)
+                key = arn if isinstance(arn, str) else repr(sorted(summary.items(), key=lambda kv: kv[0]))
+                if key not in found:
+                    found[key] = summary
+                    self.listed_by[key] = exchange
+        self._profiles = list(found.values())
+        if self.check_listing:
+            reason = "no List page carried a nextToken: nothing to follow"
+            self.recorder.skip(behaviour_clause("listTokenAdvances"), reason)
+        return self._profiles
+
+    def _judge_listing(self, key: str, ok: bool, message: str, exchange: Exchange) -> None:
+        if self.check_listing:  # under pytest-xdist, one worker judges the List pages
+            outcome = Outcome.PASS if ok else Outcome.FAIL
+            self.recorder.add([Result(behaviour_clause(key), outcome, message, exchange)])
+
+    def _follow(self, listing: Listing) -> Iterable[tuple[dict[str, Any], Exchange]]:
+        """The summaries of one listing, page after page, judging each page as a List page."""
+        items_member, token_member = self.the_contract.list_member, self.the_contract.token_member
         token: str | None = None
-        for _ in range(MAX_PAGES):
-            exchange = self.list_page(token)
-            self.list_exchanges.append(exchange)
+        tokens: dict[str, int] = {}
+        last: Exchange | None = None
+        while listing.pages < self.max_pages:
+            exchange = self.list_page(token, listing.query[1] if listing.query else None)
+            last = exchange
+            listing.pages += 1
+            where = f"ListInferenceProfiles {listing.label}, page {listing.pages}"
             if exchange.response is None and exchange.error == NOT_RECORDED:
-                break
+                listing.problem = f"{where}: {NOT_RECORDED}"
+                return
             if exchange.response is None:
                 raise TargetError(f"cannot reach {self.target.name}: {exchange.error}")
             if exchange.response.status != self.success:
-                break
+                listing.problem = f"{where}: answered {describe(exchange)}"
+                return
             try:
                 page = exchange.response.json()
             except ValueError:
-                break
-            items = page.get(member) if isinstance(page, dict) else None
-            found += [i for i in items or [] if isinstance(i, dict)]
-            token = page.get(self.the_contract.token_member) if isinstance(page, dict) else None
+                page = None
+            items = page.get(items_member) if isinstance(page, dict) else None
+            token = page.get(token_member) if isinstance(page, dict) else None
+            if not isinstance(items, list) or not (token is None or isinstance(token, str)):
+                shape = f"no {items_member} array" if not isinstance(items, list) else f"a {token_member} of {token!r}"
+                listing.problem = f"{where}: answered HTTP {exchange.response.status} with {shape}"
+                self._judge_listing("listIsPage", False, listing.problem, exchange)
+                return
+            self._judge_listing("listIsPage", True, f"{where}: {len(items)} summaries", exchange)
+            for item in items:
+                if isinstance(item, dict):
+                    yield item, exchange
             if not token:
-                break
-        self._profiles = found
-        return found
+                self._judge_listing("listEnds", True, f"{where} is the last", exchange)
+                return
+            if token in tokens:
+                listing.problem = f"{where}: repeats the {token_member} of page {tokens[token]} ({token[:40]!r})"
+                self._judge_listing("listTokenAdvances", False, listing.problem, exchange)
+                return
+            tokens[token] = listing.pages
+            self._judge_listing("listTokenAdvances", True, f"{where}: a new {token_member}", exchange)
+        cap = _pages(self.max_pages)
+        listing.problem = f"ListInferenceProfiles {listing.label}: still a {token_member} after {cap}"
+        assert last is not None  # at least one page was asked for
+        self._judge_listing("listEnds", False, listing.problem, last)
+
+    def discovery(self) -> str:
+        """What List answered, for a skip reason: why no profile was found."""
+        self.profiles()
+        problems = [listing.problem for listing in self.listings if listing.problem]
+        if problems:
+            return "; ".join(problems)
+        shown = ", ".join(f"{listing.label} ({_pages(listing.pages)})" for listing in self.listings)
+        return f"ListInferenceProfiles listed no profiles: {shown}"
 
     def listed_ids(self) -> set[str]:
         members = (self.the_contract.role("id"), self.the_contract.role("arn"))
@@ -228,3 +311,7 @@ class Session:
 
     def close(self) -> None:
         self.target.close()
+
+
+def _pages(count: int) -> str:
+    return f"{count} page" + ("" if count == 1 else "s")

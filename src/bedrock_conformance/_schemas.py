@@ -211,7 +211,8 @@ def load_contract(root: Path | None = None) -> Contract:
                     raise SchemaError(f"clause {cid} is declared twice ({name}#{pointer})")
                 if cid.split(".", 1)[0] not in PARTS or cid.count(".") < 2:
                     raise SchemaError(f"clause id {cid!r} is not <part>.<member>.<constraint>")
-                value = node.get(keyword, True if keyword == "required" else None)
+                # A clause with no keyword of its own (a behaviour clause) may carry its value as x-value.
+                value = node.get(keyword, meta.get("x-value", True if keyword == "required" else None))
                 contract.clauses[cid] = Clause(
                     id=cid,
                     keyword=keyword,

@@ -12,6 +12,7 @@ import random
 import shutil
 import tempfile
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -33,7 +34,9 @@ from ._strategies import (
     invalid_identifiers,
     valid_identifiers,
 )
-from ._validator import Outcome, failing, loads, validate_identifier
+from ._unknown import Arn, Owner, bare_ids, donors, unknown_identifiers
+from ._unknown import count as unknown_count
+from ._validator import Outcome, failing, loads, validate_identifier, validator
 from .cassettes import (
     RECORD_MODES,
     CassetteError,
@@ -57,6 +60,7 @@ from .checks import (
     expect_accepted,
     expect_not_found,
     expect_rejected,
+    identifies,
     same_body,
     still_throttled,
 )
@@ -253,17 +257,18 @@ def run_listed_profiles(session: Session) -> None:
     """Each listed profile resolves by id and by ARN to the same body, which equals its List summary."""
     the_contract = contract()
     arn_member, id_member = the_contract.role("arn"), the_contract.role("id")
-    profiles = session.profiles()[: session.config.max_profiles]
+    profiles = _sample(session.profiles(), session.config.max_profiles)
     extra = [{id_member: ident} for ident in session.config.profile_ids]
     by_id_clause, by_arn_clause = behaviour_clause("resolveById"), behaviour_clause("resolveByArn")
     equals_clause = behaviour_clause("listEqualsGet")
     if not profiles and not extra:
+        reason = f"no profile to resolve: {session.discovery()} (use --profile-id to name some)"
         for key in ("resolveById", "resolveByArn", "listEqualsGet", "arnEndsWithId", "arnResourceType"):
-            session.recorder.skip(behaviour_clause(key), "the target lists no profiles (use --profile-id to name some)")
-    listed_by = session.list_exchanges[0] if session.list_exchanges else None
+            session.recorder.skip(behaviour_clause(key), reason)
     for summary in profiles:
         # A List summary is a profile body too: its ARN must fit its id and type.
-        session.recorder.add(check_profile_shape(summary, listed_by))
+        arn = summary.get(arn_member)
+        session.recorder.add(check_profile_shape(summary, session.listed_by.get(arn) if isinstance(arn, str) else None))
     for listed, summary in [*((True, p) for p in profiles), *((False, p) for p in extra)]:
         ident = summary.get(id_member)
         if not isinstance(ident, str):
@@ -300,6 +305,20 @@ def run_listed_profiles(session: Session) -> None:
             same = arn_body is not None and same_body(arn_body, body)
             message = f"{arn!r}: {describe(by_arn)}" + ("" if same or arn_body is None else " with a different body")
             session.recorder.add([Result(by_arn_clause, Outcome.PASS if same else Outcome.FAIL, message, by_arn)])
+    # Shown only if no Get of the whole run (every worker's, under pytest-xdist) was answered 200.
+    session.recorder.skip(behaviour_clause("identifiesProfile"), "no GetInferenceProfile request was answered 200")
+
+
+def _sample(profiles: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+    """At most ``limit`` profiles, taken from each type in turn: a long list of one type cannot crowd out another."""
+    type_member = contract().role("type")
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    for profile in profiles:
+        by_type.setdefault(repr(profile.get(type_member)), []).append(profile)
+    chosen: list[dict[str, Any]] = []
+    for rank in range(max((len(group) for group in by_type.values()), default=0)):
+        chosen += [group[rank] for group in by_type.values() if rank < len(group)]
+    return chosen[:limit]
 
 
 @_exercise
@@ -309,7 +328,7 @@ def run_percent_decoding(session: Session) -> None:
     arn_member, id_member = contract().role("arn"), contract().role("id")
     profiles = session.profiles()
     if not profiles:
-        session.recorder.skip(clause, "the target lists no profiles to resolve")
+        session.recorder.skip(clause, f"no profile to resolve: {session.discovery()}")
         return
     profile = profiles[0]
     ident, arn = profile.get(id_member), profile.get(arn_member)
@@ -351,37 +370,94 @@ def run_percent_decoding(session: Session) -> None:
 
 
 def _unknown_count(session: Session) -> int:
-    return max(3, session.config.examples // 5)
+    return unknown_count(session.config.examples)
+
+
+def _listed_pairs(session: Session) -> list[tuple[str, str | None]]:
+    """(id, ARN) of every listed profile with a string id."""
+    arn_member, id_member = contract().role("arn"), contract().role("id")
+    pairs = []
+    for profile in session.profiles():
+        ident, arn = profile.get(id_member), profile.get(arn_member)
+        if isinstance(ident, str):
+            pairs.append((ident, arn if isinstance(arn, str) else None))
+    return pairs
+
+
+def _model_regions(session: Session) -> list[str]:
+    """The regions the listed profiles route to, read from their models' ARNs."""
+    the_contract = contract()
+    models, model = the_contract.role("models"), the_contract.documents["response.json"]["x-members"]["model"]
+    listed = [m for p in session.profiles() if isinstance(p.get(models), list) for m in p[models]]
+    arns = [m.get(model) for m in listed if isinstance(m, dict)]
+    return sorted({arn.region for arn in map(Arn.parse, arns) if arn is not None and arn.region})
+
+
+def _owner(session: Session) -> Owner | None:
+    return Owner.of(arn for _, arn in _listed_pairs(session))
+
+
+def _judge_unknown(session: Session, exchange: Exchange, value: str, owner: Owner | None, kind: str = "") -> str | None:
+    """Judge one unknown identifier's answer; what it was, when it decides nothing."""
+    other = owner is not None and owner.other_account(value)
+    result = expect_not_found(exchange, value, access_proven=session.access_proven, other_account=other)
+    if result is None:
+        return describe(exchange)
+    if kind:
+        result.message = f"{kind}: {result.message}"
+    session.recorder.add([result])
+    return None
+
+
+def _skip_unknown(session: Session, clause: str, undecided: list[str | None]) -> None:
+    """Why no answer decided the clause: what the target answered, counted."""
+    if session.recorder.of(clause):
+        return
+    answers = Counter(how for how in undecided if how is not None)
+    if not answers:
+        session.recorder.skip(clause, "no unknown identifier was sent")
+        return
+    shown = ", ".join(f"{n} answered {how}" for how, n in answers.most_common())
+    notes = []
+    if any(how.startswith("HTTP 403") for how in answers):
+        notes.append("a 403 while access to every profile may be denied says nothing about absence")
+    if any(not how.startswith("HTTP 403") for how in answers):
+        notes.append("a throttle, a server fault or no answer says nothing about the identifier")
+    session.recorder.skip(clause, f"no answer decided it: {shown} ({'; '.join(notes)})")
 
 
 @_exercise
 def run_unknown_identifiers(session: Session) -> None:
-    """Valid identifiers that name no profile get 404 ResourceNotFoundException."""
+    """Valid identifiers that name no profile get 404 ResourceNotFoundException (403 for another account's ARN).
+
+    They are bare ids, ARNs in the caller's own account, other accounts, regions and partitions, known ids with
+    their case changed, and known profiles' resource ids under another account, region or partition.
+    """
     clause = behaviour_clause("unknownIdentifier")
+    owner = _owner(session)
     if session.replay is not None:
         recorded = session.replay.tagged(clause)
+        undecided = []
         for interaction in recorded:
             exchange = interaction.exchange
+            value = exchange.request.label or ""
             session.recorder.add(check_answer(exchange, strict=session.config.strict))
-            result = expect_not_found(exchange, exchange.request.label or "", access_proven=session.access_proven)
-            session.recorder.add([result])
+            session.recorder.add([identifies(exchange, value, session.success)])
+            undecided.append(_judge_unknown(session, exchange, value, owner))
         if not recorded:
             session.recorder.skip(clause, "the cassettes hold no request for an unknown identifier")
+        _skip_unknown(session, clause, undecided)
         return
-    known = session.listed_ids()
-    # Bare ids, no ARNs: a separator becomes a '-' rather than a reason to draw again. Filtering them out had
-    # rejected most draws, and made this the slowest part of a long run.
-    bare = (
-        valid_identifiers()
-        .map(lambda v: v.replace(":", "-").replace("/", "-"))
-        .filter(lambda v: v not in known and not failing(validate_identifier(v)))
-    )
-    values = draw(bare, _unknown_count(session), session.config.seed, "unknown")
-    for value in dict.fromkeys(values):
+    known = _listed_pairs(session)
+    names = {name for pair in known for name in pair if name}
+    total, run_seed = _unknown_count(session), session.config.seed
+    bares = draw(bare_ids(names), total, run_seed, "unknown")
+    arns = draw(donors(), total, run_seed, "unknown/arn")
+    undecided = []
+    for value, kind in unknown_identifiers(known, bares, arns, run_seed, _model_regions(session)):
         exchange = session.get(value, check=clause)
-        session.recorder.add([expect_not_found(exchange, value, access_proven=session.access_proven)])
-    if not session.recorder.of(clause):
-        session.recorder.skip(clause, "every answer was 403: access to profiles is denied, so absence cannot be told")
+        undecided.append(_judge_unknown(session, exchange, value, owner, kind))
+    _skip_unknown(session, clause, undecided)
 
 
 @_exercise
@@ -394,13 +470,23 @@ def run_application_lifecycle(session: Session) -> None:
         return
     the_contract = contract()
     arn_member = the_contract.role("arn")
-    sources = [p.get(arn_member) for p in session.profiles() if isinstance(p.get(arn_member), str)]
-    if not sources:
-        return
     ops = the_contract.documents["operations.json"]["$defs"]["CreateInferenceProfile"]
     name_member = the_contract.role("name")
     source_member = next(k for k in ops["required"] if k != name_member)
     copy_member = next(iter(ops["properties"][source_member]["properties"]))
+    # Only what CreateInferenceProfile may copy from: a system profile or a foundation model, not an application one.
+    pointer = f"/$defs/CreateInferenceProfile/properties/{source_member}/properties/{copy_member}"
+    copyable = validator("operations.json", pointer)
+    sources = [
+        p.get(arn_member)
+        for p in session.profiles()
+        if isinstance(p.get(arn_member), str) and not failing(copyable.validate(p.get(arn_member)))
+    ]
+    if not sources:
+        reason = f"no listed profile to copy from: {session.discovery()}"
+        for key in clauses:
+            session.recorder.skip(behaviour_clause(key), reason)
+        return
     name = f"bc-{session.config.seed % 100000}-{random.Random(session.config.seed).randrange(10**6)}"
     body = {name_member: name, source_member: {copy_member: sources[0]}}
     create = session.target.transport.request(ops["x-operation"]["method"], ops["x-operation"]["path"], body=body)

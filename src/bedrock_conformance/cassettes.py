@@ -496,6 +496,10 @@ class ReplayTransport(Transport):
             self.sent += len(attempts)
         return Exchange(request, attempts[-1].exchange.response, None, 0.0, len(attempts))
 
+    def holds(self, request: Request) -> bool:
+        """Whether some recorded interaction is this request (by method, path and query)."""
+        return (request.method, request.path) in self._queues
+
     def tagged(self, check: str) -> list[Interaction]:
         return [i for i in self.interactions if i.check == check]
 

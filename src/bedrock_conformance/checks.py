@@ -210,26 +210,33 @@ def behaviour_clause(key: str) -> str:
     return str(_behaviour(key)["id"])
 
 
-def expect_not_found(exchange: Exchange, value: str, *, access_proven: bool = True) -> Result | None:
+def expect_not_found(
+    exchange: Exchange, value: str, *, access_proven: bool = True, other_account: bool = False
+) -> Result | None:
     """A valid identifier that names no profile gets 404 ResourceNotFoundException.
 
     A 403 proves nothing while the caller may be denied everything; once a Get has succeeded, it is a failure.
-    A 5xx that outlived the transport's retries fails; a throttle that did is inconclusive.
+    A 5xx that outlived the transport's retries fails; a throttle that did is inconclusive. An ARN of another account
+    (``other_account``) may get the clause's other-account error instead.
     """
     meta = _behaviour("unknownIdentifier")
     if exchange.response is None:
         return None
     if throttled(exchange.response.status):
         return still_throttled(exchange, meta["id"])
-    if denied(exchange.response.status) and not access_proven:
+    if denied(exchange.response.status) and not access_proven and not other_account:
         message = f"were {describe(exchange)} before any listed profile resolved: access may be denied to every profile"
         return Result(meta["id"], Outcome.SKIP, message, exchange)
     expected = meta["x-expect-error"]
     status = contract().errors[expected].status
-    ok = exchange.response.status == status and answer_type(exchange) == expected
+    kind = answer_type(exchange)
+    ok = exchange.response.status == status and kind == expected
     message = f"{_short(value)} names no profile: {_answered(exchange)}"
+    allowed = meta["x-other-account-error"]
+    if other_account and exchange.response.status == contract().errors[allowed].status and kind == allowed:
+        ok, message = True, f"{_short(value)} names another account: {describe(exchange)}"
     if not ok:
-        message += f", not HTTP {status} {expected}"
+        message += f", not HTTP {status} {expected}" + (f" (or HTTP 403 {allowed})" if other_account else "")
     return Result(meta["id"], Outcome.PASS if ok else Outcome.FAIL, message, exchange, context={"identifier": value})
 
 
@@ -308,6 +315,31 @@ def _profile(body: Any) -> Any:
     """A profile body (a Get answer or a List summary) with its timestamps as instants."""
     document = "response.json"
     return _normalise(body, contract().documents[document], document)
+
+
+def identifies(exchange: Exchange, identifier: str, success: int) -> Result | None:
+    """A 200 for ``identifier`` describes that profile: its id or its ARN is the identifier, exactly.
+
+    Nothing is judged when the member the identifier would equal (the ARN for an identifier with a '/', the id
+    otherwise) is not a string: the response clauses blame that.
+    """
+    response = exchange.response
+    if response is None or response.status != success:
+        return None
+    body = _json_or_none(exchange)
+    if not isinstance(body, dict):
+        return None
+    the_contract = contract()
+    arn_member, id_member = the_contract.role("arn"), the_contract.role("id")
+    if identifier in (body.get(id_member), body.get(arn_member)):
+        return Result(behaviour_clause("identifiesProfile"), Outcome.PASS, f"{_short(identifier)} found", exchange)
+    # An id cannot hold a '/' and an ARN always does: the member this identifier should have equalled.
+    member = arn_member if "/" in identifier else id_member
+    got = body.get(member)
+    if not isinstance(got, str):
+        return None
+    message = f"{_short(identifier)} answered with the profile whose {member} is {_short(got)}"
+    return Result(behaviour_clause("identifiesProfile"), Outcome.FAIL, message, exchange)
 
 
 def same_body(a: Any, b: Any) -> bool:

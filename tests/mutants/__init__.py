@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from ._proxy import Call, Handler, Proxy, Reply, Upstream, passthrough
 from ._run import RunResult, run_conformance
-from ._variants import VARIANTS, Variant
+from ._variants import VARIANTS, ApplicationProfiles, Variant
 from ._zoo import MUTANTS, UNDECIDABLE, Mutant, Undecidable
 
 __all__ = [
     "MUTANTS",
     "UNDECIDABLE",
     "VARIANTS",
+    "ApplicationProfiles",
     "Call",
     "Handler",
     "Mutant",

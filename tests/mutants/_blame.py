@@ -22,7 +22,11 @@ mutant changes:
    identifier, not the server's reasons. Which clause sends which identifiers is read from the recorded mock run
    (cassettes/mock: the request and behaviour suites' identifiers, each sent with the clause it checks): its fixed
    examples (the shortest valid identifier '-', the bounds, the listed profiles) are the same at every seed.
-   Valid means the page's pattern and length 1..2048; botocore percent-encodes ':' and '/'.
+   Valid means the page's pattern and length 1..2048; botocore percent-encodes ':' and '/'. A 200 to an
+   identifier no listed profile has is answered with another profile (the rewrites answer with a listed one), so
+   it breaks identifiesProfile too.
+4. ARN rewrites (``other_arn``): a Get answered with an ARN other than the one it was asked by breaks
+   identifiesProfile.
 
 So ``rejects-minimum-length`` (a server with minimum length 2) also fails the pattern clause, whose shortest valid
 example is '-', and the unknown-identifier clause, whose first identifier is '-': the server really does reject a
@@ -50,6 +54,7 @@ ENDS_WITH_ID = "behaviour.inferenceProfileArn.endsWithId"
 RESOURCE_TYPE = "behaviour.inferenceProfileArn.resourceType"
 BY_ID = "behaviour.listedProfile.resolvesById"
 BY_ARN = "behaviour.listedProfile.resolvesByArn"
+IDENTIFIES = "behaviour.inferenceProfileIdentifier.identifiesProfile"
 REJECTING = frozenset({PATTERN, MAX})
 ACCEPTING = frozenset({PATTERN, MAX, MIN})
 
@@ -172,9 +177,18 @@ def valid(identifier: str) -> bool:
     return 1 <= len(identifier) <= 2048 and _whole(IDENTIFIER, identifier)
 
 
-@cache
 def probes() -> tuple[tuple[str, str], ...]:
     """(clause, identifier) for every identifier the recorded mock run sent with the clause it checks."""
+    return _recorded()[0]
+
+
+def listed() -> frozenset[str]:
+    """The ids and ARNs of the profiles the recorded mock run listed."""
+    return _recorded()[1]
+
+
+@cache
+def _recorded() -> tuple[tuple[tuple[str, str], ...], frozenset[str]]:
     root = Path(__file__).resolve().parent.parent.parent / "cassettes" / "mock"
     listed: set[str] = set()
     out: list[tuple[str, str]] = []
@@ -195,7 +209,7 @@ def probes() -> tuple[tuple[str, str], ...]:
                 clause = BY_ARN if identifier.startswith("arn:") else BY_ID
             if clause is not None:
                 out.append((clause, identifier))
-    return tuple(out)
+    return tuple(out), frozenset(listed)
 
 
 def _required(clause: str, identifier: str, status: int) -> bool:
@@ -218,6 +232,8 @@ def by_identifiers(answer: Callable[[str], int | None]) -> set[str]:
         status = answer(identifier)
         if status is not None and not _required(clause, identifier, status):
             out.add(clause)
+        if status == 200 and identifier not in listed():
+            out.add(IDENTIFIES)
     return out
 
 

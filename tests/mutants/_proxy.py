@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from bedrock_conformance import contract
 from bedrock_conformance._http import encode_label
@@ -66,6 +66,14 @@ class Call:
         """The same request for another identifier, encoded the way botocore encodes it."""
         query = urlsplit(self.target).query
         return replace(self, target=_get_prefix() + encode_label(identifier) + (f"?{query}" if query else ""))
+
+    @property
+    def query(self) -> dict[str, str]:
+        return dict(parse_qsl(urlsplit(self.target).query, keep_blank_values=True))
+
+    def with_query(self, query: dict[str, str]) -> Call:
+        """The same request with ``query`` as its whole query string."""
+        return replace(self, target=self.path + (f"?{urlencode(sorted(query.items()))}" if query else ""))
 
     def with_raw_label(self, raw: str) -> Call:
         query = urlsplit(self.target).query

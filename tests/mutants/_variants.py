@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 from bedrock_conformance import contract
 
 from ._proxy import Call, Handler, Reply, Upstream, passthrough
-from ._rewrites import Body, dropping, error_name, members, on_profiles, stateless
+from ._rewrites import Body, dropping, error_name, listed, members, on_profiles, stateless
 
 m = members()
 ERRORS = contract().documents["errors.json"]
@@ -155,6 +155,52 @@ def _every(nth: int, status: int, error: str, message: str) -> Callable[[], Hand
     return build
 
 
+class ApplicationProfiles:
+    """Holds application profiles, created on the first request; List shows them only under type=APPLICATION.
+
+    That is the reference mock's (and AWS's) listing: without a type filter only system-defined profiles are listed.
+    Every identifier asked for is kept, so that a test can see the application profiles were found and resolved.
+    """
+
+    COUNT = 2
+    _made = itertools.count()
+
+    def __init__(self) -> None:
+        self.created: list[str] = []
+        self.asked: list[str] = []
+
+    def __call__(self, call: Call, upstream: Upstream) -> Reply:
+        if not self.created:
+            self._create(call, upstream)
+        if call.label is not None:
+            self.asked.append(call.label)
+        return upstream(call)
+
+    def _create(self, call: Call, upstream: Upstream) -> None:
+        ops = contract().documents["operations.json"]["$defs"]
+        create = ops["CreateInferenceProfile"]
+        source = listed(call, upstream)[0][m.arn]
+        names = create["x-members"]
+        _, outer, inner = names["source"].split("/")
+        for _ in range(self.COUNT):
+            body = {names["name"]: f"variant app {next(self._made)}", outer: {inner: source}}
+            headers = tuple((k, v) for k, v in call.headers if k.lower() != "content-type")
+            headers += (("Content-Type", "application/json"),)
+            made = upstream(
+                Call(create["x-operation"]["method"], create["x-operation"]["path"], headers, json.dumps(body).encode())
+            )
+            assert made.status < 300, made.body
+            self.created.append(made.json()[ops["CreateInferenceProfileResponse"]["x-members"]["arn"]])
+
+
+def _one_per_page(call: Call, upstream: Upstream) -> Reply:
+    """List pages hold one summary each, as if every request asked for maxResults=1."""
+    if not call.is_list:
+        return upstream(call)
+    size = contract().documents["operations.json"]["$defs"]["ListInferenceProfiles"]["x-members"]["pageSize"]
+    return upstream(call.with_query({**call.query, size: "1"}))
+
+
 ERROR_TYPE = "error.errorType.required"
 MESSAGE = "error.message.required"
 
@@ -231,6 +277,23 @@ VARIANTS = [
         on_profiles(dropping(m.text)),
         "no profile has the optional description",
         ("response.inferenceProfileName.required", "behaviour.listSummary.equalsGet"),
+    ),
+    Variant(
+        "application-profiles-listed-by-type",
+        ApplicationProfiles,
+        ApplicationProfiles.__doc__ or "",
+        ("behaviour.listedProfile.resolvesById", "behaviour.inferenceProfileArn.resourceType"),
+    ),
+    Variant(
+        "one-summary-per-page",
+        stateless(_one_per_page),
+        _one_per_page.__doc__ or "",
+        (
+            "behaviour.listInferenceProfiles.isListPage",
+            "behaviour.listInferenceProfiles.nextTokenAdvances",
+            "behaviour.listInferenceProfiles.ends",
+            "behaviour.listedProfile.resolvesById",
+        ),
     ),
     Variant(
         "content-type-with-charset",

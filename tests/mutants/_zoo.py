@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from bedrock_conformance import contract
+from bedrock_conformance import Outcome, contract, validate_response
 
 from . import _blame
 from ._proxy import Call, Handler, Reply, Upstream
@@ -42,6 +42,10 @@ REQUEST_MIN = "request.inferenceProfileIdentifier.minLength"
 UNKNOWN = "behaviour.unknownIdentifier.notFound"
 ENDS_WITH_ID = "behaviour.inferenceProfileArn.endsWithId"
 PERCENT = "behaviour.inferenceProfileIdentifier.percentDecoded"
+IDENTIFIES = "behaviour.inferenceProfileIdentifier.identifiesProfile"
+LIST_PAGE = "behaviour.listInferenceProfiles.isListPage"
+TOKEN_ADVANCES = "behaviour.listInferenceProfiles.nextTokenAdvances"
+LIST_ENDS = "behaviour.listInferenceProfiles.ends"
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,8 @@ class Mutant:
     # None where it answers as the mock), and which error it re-sends as (error, status, type).
     answer: Callable[[str], int | None] | None = None
     retype: tuple[str, int, str | None] | None = None
+    # Whether the rewrite answers some Get with an ARN other than the one asked by (rule 4).
+    other_arn: bool = False
 
     @property
     def also(self) -> frozenset[str]:
@@ -72,6 +78,8 @@ class Mutant:
             extras |= _blame.by_error(*retype)
         if self.answer is not None:
             extras |= _blame.by_identifiers(self.answer)
+        if self.other_arn:
+            extras.add(_blame.IDENTIFIES)
         return frozenset(extras - {self.breaks})
 
     @property
@@ -577,8 +585,125 @@ def _no_decoding(call: Call, upstream: Upstream) -> Reply:
     return upstream(call)
 
 
+def _case_insensitive(call: Call, upstream: Upstream) -> Reply:
+    """Identifiers are looked up ignoring case: US.ANTHROPIC... answers with the us.anthropic... profile."""
+    reply = upstream(call)
+    label = call.label
+    if label is None or not is_error(reply, NOT_FOUND):
+        return reply
+    for body in listed(call, upstream):
+        for name in (body[m.id], body[m.arn]):
+            if name.lower() == label.lower():
+                return upstream(call.with_label(name))
+    return reply
+
+
+def _by_resource_id(call: Call, upstream: Upstream) -> Reply:
+    """An ARN is looked up by its resource id alone: another account's, region's or partition's ARN resolves."""
+    reply = upstream(call)
+    label = call.label
+    if label is None or not label.startswith("arn:") or "/" not in label or not is_error(reply, NOT_FOUND):
+        return reply
+    found = upstream(call.with_label(label.split("/", 1)[1]))
+    return found if found.status == 200 else reply
+
+
+def _made_up(call: Call, upstream: Upstream) -> Reply:
+    """Any well-formed ARN that names no profile is answered 200 with a profile made up for it."""
+    reply = upstream(call)
+    label = call.label
+    if label is None or not label.startswith("arn:") or not is_error(reply, NOT_FOUND):
+        return reply
+    kind, _, resource = label.split(":", 5)[-1].partition("/")
+    types = {v: k for k, v in contract().documents["behaviour.json"]["x-resource-types"].items()}
+    model = some_profile(call, upstream)
+    body = {**model.json(), m.arn: label, m.id: resource, m.type: types.get(kind)}
+    if any(f.outcome is Outcome.FAIL for f in validate_response(body)):
+        return reply  # only what passes for a profile
+    return model.with_json(body)
+
+
+def _on_list(rewrite: Callable[[Call, Upstream], Reply]) -> Handler:
+    def handle(call: Call, upstream: Upstream) -> Reply:
+        return rewrite(call, upstream) if call.is_list else upstream(call)
+
+    return handle
+
+
+def _without_summaries(call: Call, upstream: Upstream) -> Reply:
+    """List answers 200 with an object that has no inferenceProfileSummaries."""
+    reply = upstream(call)
+    if reply.status != 200:
+        return reply
+    page = reply.json()
+    page.pop(contract().list_member, None)
+    return reply.with_json(page)
+
+
+_TOKEN = contract().token_member
+
+
+def _repeated_token(call: Call, upstream: Upstream) -> Reply:
+    """Every List page says there is more, with the same nextToken, and that token gives the first page again."""
+    reply = upstream(call.with_query({k: v for k, v in call.query.items() if k != _TOKEN}))
+    return reply.with_json({**reply.json(), _TOKEN: "page-2"}) if reply.status == 200 else reply
+
+
+def _never_ends(call: Call, upstream: Upstream) -> Reply:
+    """After the first page, List hands out empty pages, each with a new nextToken, without end."""
+    given = call.query.get(_TOKEN)
+    reply = upstream(call.with_query({k: v for k, v in call.query.items() if k != _TOKEN}))
+    if reply.status != 200:
+        return reply
+    page = reply.json()
+    if given is not None:
+        page[contract().list_member] = []
+    page[_TOKEN] = f"page-{int(given.rpartition('-')[2]) + 1 if given else 2}"
+    return reply.with_json(page)
+
+
+
 BEHAVIOUR_MUTANTS = [
-    Mutant("unknown-identifier-found", UNKNOWN, stateless(_unknown_found), "unknown identifiers get 200 and a profile"),
+    Mutant(
+        "case-insensitive-lookup",
+        IDENTIFIES,
+        stateless(_case_insensitive),
+        _case_insensitive.__doc__ or "",
+        answer=lambda i: 200 if i not in _blame.listed() and i.lower() in {n.lower() for n in _blame.listed()} else None,
+    ),
+    Mutant(
+        "arn-resolved-by-resource-id",
+        IDENTIFIES,
+        stateless(_by_resource_id),
+        _by_resource_id.__doc__ or "",
+        answer=lambda i: 200
+        if i.startswith("arn:") and i not in _blame.listed() and i.split("/", 1)[-1] in _blame.listed()
+        else None,
+    ),
+    Mutant("unknown-arn-made-up", UNKNOWN, stateless(_made_up), _made_up.__doc__ or ""),
+    Mutant(
+        "unknown-identifiers-500",
+        UNKNOWN,
+        stateless(_retype(NOT_FOUND, INTERNAL, None)),
+        "every valid identifier that names no profile gets 500 InternalServerException, every time",
+    ),
+    Mutant(
+        "list-page-without-summaries",
+        LIST_PAGE,
+        stateless(_on_list(_without_summaries)),
+        _without_summaries.__doc__ or "",
+    ),
+    Mutant(
+        "list-repeats-next-token", TOKEN_ADVANCES, stateless(_on_list(_repeated_token)), _repeated_token.__doc__ or ""
+    ),
+    Mutant("list-never-ends", LIST_ENDS, stateless(_on_list(_never_ends)), _never_ends.__doc__ or ""),
+    Mutant(
+        "unknown-identifier-found",
+        UNKNOWN,
+        stateless(_unknown_found),
+        "unknown identifiers get 200 and a profile",
+        answer=lambda i: 200 if _blame.valid(i) and i not in _blame.listed() else None,
+    ),
     Mutant(
         "unknown-identifier-denied",
         UNKNOWN,
@@ -645,6 +770,7 @@ BEHAVIOUR_MUTANTS = [
         "behaviour.inferenceProfileArn.resourceType",
         stateless(_application_as_system),
         "application profiles carry inference-profile ARNs (needs --allow-writes to create one)",
+        other_arn=True,
         args=("--allow-writes",),
     ),
     Mutant("decodes-only-colon-and-slash", PERCENT, stateless(_partial_decoding), _partial_decoding.__doc__ or ""),
