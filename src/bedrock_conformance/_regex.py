@@ -539,8 +539,10 @@ def near_miss_examples_by_kind(pattern: str, words: tuple[str, ...] = ()) -> dic
         node, forced = _node_at(seq, path), _forcing(seq, path)
         op, arg = node
 
-        def at(text: str, path: tuple[int, ...] = path, forced: dict[tuple[int, ...], int] = forced) -> str:
-            return _build(seq, forced, replace={path: text})
+        def at(
+            text: str, path: tuple[int, ...] = path, forced: dict[tuple[int, ...], int] = forced, fill: bool = False
+        ) -> str:
+            return _build(seq, forced, fill=fill, replace={path: text})
 
         if how in ("char", "fewer", "more"):
             kind = "count" if how != "char" else "literal" if op is _c.LITERAL else "class"
@@ -551,6 +553,7 @@ def near_miss_examples_by_kind(pattern: str, words: tuple[str, ...] = ()) -> dic
                 for ch in PLAUSIBLE:
                     if not _allows(node, ch):
                         add("class", at(ch))
+                        add("class", at(ch, fill=True))
         elif how == "case" and op is _c.IN:
             add("case", at(_other_case(_cls(arg))[0]))
         elif how == "case":

@@ -152,15 +152,15 @@ def identifier_examples() -> dict[str, str]:
     schema = _identifier_schema()
     lo, hi = schema["minLength"], schema["maxLength"]
     examples = {f"branch {i}": v for i, v in enumerate(branch_examples(schema["pattern"]))}
+    shortest = min(examples.values(), key=len)
+    arn = max(examples.values(), key=lambda v: v.count(":"))
     # Members of one branch that begin like another's ('arn:x' is a bare id): a validator that picks the branch by
     # a prefix rejects them.
     examples.update({f"overlap {i}": v for i, v in enumerate(overlap_examples(schema["pattern"]))})
-    shortest = min(examples.values(), key=len)
     for length in (lo, hi - 1, hi):
         grown = pump(shortest, length, _identifier_ok)
         if grown is not None:
             examples[f"length {length}"] = grown
-    arn = max(examples.values(), key=lambda v: v.count(":"))
     for length in (hi - 1, hi):
         grown = pump(arn, length, _identifier_ok)
         if grown is not None:
