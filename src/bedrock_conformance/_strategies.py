@@ -12,7 +12,15 @@ from typing import Any
 from hypothesis import strategies as st
 
 from ._ecma import compile_whole
-from ._regex import branch_examples, matching, near_miss_examples, near_misses, pump
+from ._regex import (
+    branch_examples,
+    matching,
+    near_miss_examples,
+    near_misses,
+    overlap_examples,
+    overlapping,
+    pump,
+)
 from ._schemas import Clause, Contract, contract
 from ._validator import DATE_TIME_PATTERN, Outcome, failing, validate_identifier, validate_response
 
@@ -37,6 +45,12 @@ _NOT_DATE_TIMES = (
     "2024-09-30T24:00:00Z",
     "Mon, 30 Sep 2024 00:00:00 GMT",
 )
+
+
+# Words that stand where a pattern's alternation of literals stands in ARNs of other kinds or other partitions
+# (aws-eusc, aws-iso-e, aws-iso-f; foundation-model/, prompt-router/, provisioned-model/). They are not facts of the
+# contract: near misses try them as wrong values beside the ones mutated from the alternation's own options.
+SIBLING_WORDS = ("eusc", "iso-e", "iso-f", "foundation-model", "prompt-router", "provisioned-model")
 
 
 def _resolve(the_contract: Contract, schema: Mapping[str, Any], document: str) -> tuple[Mapping[str, Any], str]:
@@ -126,7 +140,8 @@ def _identifier_ok(value: str) -> bool:
 def valid_identifiers() -> st.SearchStrategy[str]:
     """Identifiers the page allows: bare ids and ARNs of every branch, lengths up to the maximum."""
     schema = _identifier_schema()
-    return st.one_of(st.sampled_from(branch_examples(schema["pattern"])), _string_strategy(schema)).filter(
+    explicit = [*branch_examples(schema["pattern"]), *overlap_examples(schema["pattern"])]
+    return st.one_of(st.sampled_from(explicit), overlapping(schema["pattern"]), _string_strategy(schema)).filter(
         _identifier_ok
     )
 
@@ -138,11 +153,14 @@ def identifier_examples() -> dict[str, str]:
     lo, hi = schema["minLength"], schema["maxLength"]
     examples = {f"branch {i}": v for i, v in enumerate(branch_examples(schema["pattern"]))}
     shortest = min(examples.values(), key=len)
+    arn = max(examples.values(), key=lambda v: v.count(":"))
+    # Members of one branch that begin like another's ('arn:x' is a bare id): a validator that picks the branch by
+    # a prefix rejects them.
+    examples.update({f"overlap {i}": v for i, v in enumerate(overlap_examples(schema["pattern"]))})
     for length in (lo, hi - 1, hi):
         grown = pump(shortest, length, _identifier_ok)
         if grown is not None:
             examples[f"length {length}"] = grown
-    arn = max(examples.values(), key=lambda v: v.count(":"))
     for length in (hi - 1, hi):
         grown = pump(arn, length, _identifier_ok)
         if grown is not None:
@@ -164,7 +182,9 @@ def _violations(
         grown = st.tuples(valid, st.integers(limit + 1, limit + 3)).map(lambda t: pump(t[0], t[1], keep))
         return grown.filter(lambda s: s is not None)
     if keyword == "pattern":
-        return st.one_of(near_misses(schema["pattern"]), valid.map(lambda s: s + "\n"), valid.map(lambda s: " " + s))
+        # Structural near misses four times as often as a whole valid value with a newline after or a space before.
+        near = near_misses(schema["pattern"], SIBLING_WORDS)
+        return st.one_of(near, near, near, near, valid.map(lambda s: s + "\n"), valid.map(lambda s: " " + s))
     if keyword == "enum":
         return st.one_of(
             st.sampled_from(schema["enum"]).map(str.lower),
@@ -223,7 +243,7 @@ def invalid_identifier_examples(clause_id: str) -> tuple[str, ...]:
     allowed = {clause_id} | entangled(clause_id)
     valid = tuple(identifier_examples().values())
     if clause.keyword == "pattern":
-        candidates = [*near_miss_examples(schema["pattern"]), *(v + "\n" for v in valid[:3])]
+        candidates = [*near_miss_examples(schema["pattern"], SIBLING_WORDS), *(v + "\n" for v in valid[:3])]
     elif clause.keyword == "maxLength":
         keep = lambda v: compile_whole(schema["pattern"]).match(v) is not None  # noqa: E731
         candidates = [g for v in valid[:2] if (g := pump(v, schema["maxLength"] + 1, keep)) is not None]

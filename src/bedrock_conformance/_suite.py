@@ -152,7 +152,7 @@ def request_clause_ids() -> list[str]:
 def _valid_examples_for(clause: Clause) -> list[str]:
     examples = identifier_examples()
     if clause.keyword == "pattern":
-        return [v for k, v in examples.items() if k.startswith("branch")]
+        return [v for k, v in examples.items() if k.startswith(("branch", "overlap"))]
     if clause.keyword == "maxLength":
         return [v for v in examples.values() if len(v) >= int(clause.value) - 1]
     return [v for v in examples.values() if len(v) == int(clause.value)]

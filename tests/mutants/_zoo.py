@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from bedrock_conformance import Outcome, contract, validate_response
 
@@ -153,7 +153,88 @@ def _invalid_as(name: str) -> Handler:
     return handle
 
 
+# Loose validators: each accepts what the page's pattern rejects in one way, and looks the identifier up (404).
+# The page's pattern, restated for Python's re.fullmatch (whole string, no trailing newline).
+_PARTITIONS, _TYPES = "(|-us-gov|-cn|-iso|-iso-b)", "(inference-profile|application-inference-profile)"
+_ARN = "arn:aws{partition}:bedrock:(|[0-9a-z-]{{0,20}}):(|[0-9]{{12}}):{types}/"
+_BARE = "[a-zA-Z0-9-:.]+"
+
+
+def _page_like(
+    partitions: str = _PARTITIONS, types: str = _TYPES, bare: str = _BARE, flags: int = 0
+) -> re.Pattern[str]:
+    return re.compile("(" + _ARN.format(partition=partitions, types=types) + ")?" + bare, flags)
+
+
+def _loosely(pattern: re.Pattern[str]) -> Handler:
+    """Identifiers ``pattern`` accepts are looked up (404) even when the page's pattern rejects them."""
+
+    def handle(call: Call, upstream: Upstream) -> Reply:
+        reply = upstream(call)
+        label = call.label
+        loose = label is not None and MIN_ID <= len(label) <= MAX_ID and pattern.fullmatch(label) is not None
+        if loose and is_error(reply, INVALID):
+            return error_reply(NOT_FOUND, f"Inference profile {label} not found.")
+        return reply
+
+    return handle
+
+
+_CASE_INSENSITIVE = _page_like(flags=re.IGNORECASE)
+# Python's \w and \d on str: '_' and every Unicode letter and digit ('é', '٣').
+_WORD = re.compile(r"(arn:aws(|-us-gov|-cn|-iso|-iso-b):bedrock:(|[\w-]{0,20}):(|\d{12}):" + _TYPES + r"/)?[\w\-:.]+")
+_ANY_TYPE = _page_like(types="[a-z-]+")
+_ANY_PARTITION = _page_like(partitions="(-[^:/]+)?")
+_WHOLE_ARN = re.compile(_ARN.format(partition=_PARTITIONS, types=_TYPES) + _BARE)
+
+
+def _decodes_twice(call: Call, upstream: Upstream) -> Reply:
+    """The label is percent-decoded twice before it is checked and looked up: '%2541' on the wire becomes 'A'."""
+    raw = call.raw_label
+    if raw is None or "%" not in raw:
+        return upstream(call)
+    return upstream(call.with_label(unquote(unquote(raw))))
+
+
+def _arn_prefix(call: Call, upstream: Upstream) -> Reply:
+    """Every identifier that starts with 'arn:' is checked as an ARN: bare ids such as 'arn:x' get 400."""
+    label = call.label
+    if label is not None and label.startswith("arn:") and not _WHOLE_ARN.fullmatch(label):
+        return error_reply(INVALID, "Value failed to satisfy constraint: Member must satisfy regular expression")
+    return upstream(call)
+
+
+LOOSE_MUTANTS = [
+    Mutant(
+        "pattern-case-insensitive",
+        REQUEST_PATTERN,
+        stateless(_loosely(_CASE_INSENSITIVE)),
+        "the pattern is matched ignoring case: ARN:aws:…, arn:AWS:…, Inference-Profile/ are looked up",
+    ),
+    Mutant(
+        "pattern-with-python-word-class",
+        REQUEST_PATTERN,
+        stateless(_loosely(_WORD)),
+        "classes written with Python's \\w and \\d: '_', 'é' and '٣' are accepted",
+    ),
+    Mutant(
+        "pattern-any-resource-type",
+        REQUEST_PATTERN,
+        stateless(_loosely(_ANY_TYPE)),
+        "any resource type is accepted in an ARN: foundation-model/, prompt-router/",
+    ),
+    Mutant(
+        "pattern-any-aws-partition",
+        REQUEST_PATTERN,
+        stateless(_loosely(_ANY_PARTITION)),
+        "any aws-* partition is accepted: aws-iso-f, aws-eusc, aws-foo",
+    ),
+    Mutant("label-decoded-twice", REQUEST_PATTERN, stateless(_decodes_twice), _decodes_twice.__doc__ or ""),
+    Mutant("arn-prefix-means-arn", REQUEST_PATTERN, stateless(_arn_prefix), _arn_prefix.__doc__ or ""),
+]
+
 REQUEST_MUTANTS = [
+    *LOOSE_MUTANTS,
     Mutant(
         "invalid-identifier-internal-error",
         REQUEST_PATTERN,
