@@ -58,8 +58,22 @@ MODULE_ORDER = ("test_request", "test_behaviour", "test_errors", "test_response"
 def draw(strategy: st.SearchStrategy[Any], count: int, run_seed: int, salt: str) -> list[Any]:
     """``count`` values from ``strategy``, the same ones for the same seed (no shrinking, no database)."""
     drawn: list[Any] = []
+    draw_each(strategy, count, run_seed, salt, drawn.append)
+    return drawn
+
+
+def draw_each(
+    strategy: st.SearchStrategy[Any], count: int, run_seed: int, salt: str, each: Callable[[Any], None]
+) -> None:
+    """Call ``each`` on the values ``draw`` returns, in its order, as each is drawn: a long run sends its first
+    generated case at once instead of after the last is drawn. What ``each`` does never changes what is drawn.
+
+    An exception from ``each`` stops the calls and is raised once the draw is over: Hypothesis never sees it, so
+    it neither replays that value nor reports it as a falsifying example.
+    """
     if count <= 0:
-        return drawn
+        return
+    raised: list[BaseException] = []
 
     @seed(run_seed * 1_000_003 + zlib.crc32(salt.encode()))
     @settings(
@@ -72,11 +86,17 @@ def draw(strategy: st.SearchStrategy[Any], count: int, run_seed: int, salt: str)
     )
     @given(strategy)
     def collect(value: Any) -> None:
-        drawn.append(value)
+        if raised:
+            return
+        try:
+            each(value)
+        except Exception as exc:
+            raised.append(exc)
 
     with _no_source_constants():
         collect()
-    return drawn
+    if raised:
+        raise raised[0]
 
 
 @contextlib.contextmanager
@@ -99,15 +119,29 @@ def _no_source_constants() -> Iterator[None]:
         HypothesisProvider._maybe_draw_constant = original  # type: ignore[method-assign]
 
 
-def _drawn(session: Session, strategy: st.SearchStrategy[Any], salt: str) -> list[Any]:
-    """The run's generated cases for one purpose; under pytest-xdist, this worker's own part of them."""
+def _drawn(session: Session, strategy: st.SearchStrategy[Any], salt: str, each: Callable[[Any], None]) -> None:
+    """The run's generated cases for one purpose, each handed to ``each`` as it is drawn; under pytest-xdist, this
+    worker's own part of them."""
     count, run_seed, share = session.config.examples, session.config.seed, session.share
     if share is None:
-        return draw(strategy, count, run_seed, salt)
+        draw_each(strategy, count, run_seed, salt, each)
+        return
     # The worker dealt the behaviour suite draws its unknown identifiers too: half against each of the two draws
     # (invalid and valid) that every request clause with a pattern makes.
     quota = share.quota(count, handicap=_unknown_count(session) // 2)
-    return draw(strategy, quota, run_seed, share.salt(salt))
+    draw_each(strategy, quota, run_seed, share.salt(salt), each)
+
+
+def _once(each: Callable[[Any], None]) -> Callable[[Any], None]:
+    """``each``, called once per distinct value (the first time it comes)."""
+    seen: set[Any] = set()
+
+    def first(value: Any) -> None:
+        if value not in seen:
+            seen.add(value)
+            each(value)
+
+    return first
 
 
 def _dealt(session: Session, values: list[str]) -> list[str]:
@@ -158,20 +192,28 @@ def run_request_clause(session: Session, clause_id: str) -> None:
     if session.replay is not None:
         _rejudge_recorded_identifiers(session, clause_id)
         return
-    # The empty identifier cannot be sent: an empty label is the List operation's path. Its valid side still can.
-    invalid = _dealt(session, [v for v in invalid_identifier_examples(clause_id) if v])
-    if clause.keyword == "pattern":
-        invalid += _drawn(session, invalid_identifiers(clause_id), clause_id)
-    for value in dict.fromkeys(invalid):
+
+    def rejected(value: str) -> None:
         exchange = session.get(value, check=clause_id)
         session.recorder.add([expect_rejected(exchange, clause_id, value) or _no_answer(exchange, clause_id, value)])
-    valid = _dealt(session, _valid_examples_for(clause))
-    if clause.keyword == "pattern":
-        valid += _drawn(session, valid_identifiers(), clause_id + "/valid")
-    for value in dict.fromkeys(valid):
+
+    def accepted(value: str) -> None:
         exchange = session.get(value, check=clause_id)
         result = expect_accepted(exchange, clause_id, value, session.success)
         session.recorder.add([result or _no_answer(exchange, clause_id, value)])
+
+    # Generated cases are sent as they are drawn, after the explicit ones; a value is sent once.
+    send_invalid = _once(rejected)
+    # The empty identifier cannot be sent: an empty label is the List operation's path. Its valid side still can.
+    for value in _dealt(session, [v for v in invalid_identifier_examples(clause_id) if v]):
+        send_invalid(value)
+    if clause.keyword == "pattern":
+        _drawn(session, invalid_identifiers(clause_id), clause_id, send_invalid)
+    send_valid = _once(accepted)
+    for value in _dealt(session, _valid_examples_for(clause)):
+        send_valid(value)
+    if clause.keyword == "pattern":
+        _drawn(session, valid_identifiers(), clause_id + "/valid", send_valid)
 
 
 def _rejudge_recorded_identifiers(session: Session, clause_id: str) -> None:
@@ -335,10 +377,12 @@ def run_unknown_identifiers(session: Session) -> None:
         .map(lambda v: v.replace(":", "-").replace("/", "-"))
         .filter(lambda v: v not in known and not failing(validate_identifier(v)))
     )
-    values = draw(bare, _unknown_count(session), session.config.seed, "unknown")
-    for value in dict.fromkeys(values):
+
+    def unknown(value: str) -> None:
         exchange = session.get(value, check=clause)
         session.recorder.add([expect_not_found(exchange, value, access_proven=session.access_proven)])
+
+    draw_each(bare, _unknown_count(session), session.config.seed, "unknown", _once(unknown))
     if not session.recorder.of(clause):
         session.recorder.skip(clause, "every answer was 403: access to profiles is denied, so absence cannot be told")
 
