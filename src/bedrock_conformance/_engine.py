@@ -34,6 +34,7 @@ class RunConfig:
     max_profiles: int = 25
     report_json: str | None = None
     report_md: str | None = None
+    report_html: str | None = None
     baseline: str | None = None
     show_sensitive: bool = False
     timeout: float = 10.0

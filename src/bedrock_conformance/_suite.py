@@ -45,7 +45,7 @@ from .checks import (
     expect_rejected,
     same_body,
 )
-from .report import build_report, exit_code, load_baseline, render_terminal, write_reports
+from .report import annotate_junit, build_report, exit_code, load_baseline, render_terminal, write_reports
 from .targets import Target, TargetOptions, open_target
 
 PLUGIN_NAME = "bedrock-conformance-run"
@@ -614,6 +614,10 @@ class ConformancePlugin:
             self.pool_directory = tempfile.mkdtemp(prefix="bedrock-conformance-pool-")
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
+        # pytest's junitxml wrote its file at session finish; the report it is made to agree with exists by now.
+        junit = getattr(config.option, "xmlpath", None)
+        if junit and self.report is not None and not self.worker:
+            annotate_junit(junit, self.report)
         if self.pool_directory is not None:
             shutil.rmtree(self.pool_directory, ignore_errors=True)
 
@@ -709,6 +713,7 @@ class ConformancePlugin:
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
         outcome = yield
         if call.excinfo is None:
+            self._mark_deviation(item, outcome.get_result())
             return
         error = call.excinfo.value
         if isinstance(error, (TargetError, CassetteError)):
@@ -717,6 +722,23 @@ class ConformancePlugin:
         elif not isinstance(error, (pytest.fail.Exception, pytest.skip.Exception, pytest.xfail.Exception)):
             # A bug in the suite itself must never pass for a clean run.
             self._stop(item, f"internal error in {item.nodeid}: {type(error).__name__}: {error}")
+
+    def _mark_deviation(self, item: pytest.Item, report: pytest.TestReport) -> None:
+        """A clause test that passed because its clause deviates as real AWS does says so (see
+        ``pytest_report_teststatus``); the report's outcome is the same worst-of the verdict takes."""
+        callspec = getattr(item, "callspec", None)
+        clause = callspec.params.get("clause") if callspec is not None else None
+        if report.when != "call" or not report.passed or not isinstance(clause, str) or self.session is None:
+            return
+        evidence = self.session.evidence or self.session.recorder
+        if worst(r.outcome for r in evidence.of(clause)) is Outcome.DEVIATION:
+            report.user_properties.append(("outcome", Outcome.DEVIATION.value))
+
+    def pytest_report_teststatus(self, report: pytest.TestReport, config: pytest.Config) -> Any:
+        """pytest's own summary counts deviations apart from passes: ``52 passed, 3 deviation, 13 skipped``."""
+        if report.when == "call" and report.passed and ("outcome", Outcome.DEVIATION.value) in report.user_properties:
+            return Outcome.DEVIATION.value, "D", "DEVIATION"
+        return None
 
     def pytest_keyboard_interrupt(self) -> None:
         self.interrupted = True
@@ -743,14 +765,16 @@ class ConformancePlugin:
         )
         if self.fatal is not None:
             self.report["stopped"] = self.fatal
-        write_reports(self.report, self.config.report_json, self.config.report_md)
+        write_reports(self.report, self.config.report_json, self.config.report_md, self.config.report_html)
         if self.session is not None:
             self.session.close()
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.report is not None and not self.config.quiet:
             terminalreporter.write_line("")
-            for line in render_terminal(self.report).splitlines():
+            # On a terminal, reproduce lines are cut to its width (the JSON report keeps them whole).
+            width = shutil.get_terminal_size().columns if getattr(terminalreporter, "isatty", False) else None
+            for line in render_terminal(self.report, width, self.config.report_json).splitlines():
                 terminalreporter.write_line(line)
 
     @property
@@ -771,6 +795,7 @@ OPTIONS: dict[str, dict[str, Any]] = {
     "max-profiles": {"type": int, "default": 25, "help": "how many listed profiles to resolve"},
     "report-json": {"default": None, "metavar": "FILE"},
     "report-md": {"default": None, "metavar": "FILE"},
+    "report-html": {"default": None, "metavar": "FILE", "help": "a self-contained HTML report to hand on"},
     "baseline": {"default": None, "metavar": "FILE", "help": "known failures that do not fail the run"},
     "timeout": {"type": float, "default": 10.0, "help": "read timeout in seconds"},
     "insecure": {"action": "store_true", "help": "accept an untrusted TLS certificate"},
@@ -819,6 +844,7 @@ def config_from(values: Any) -> RunConfig:
         max_profiles=get("max_profiles"),
         report_json=get("report_json"),
         report_md=get("report_md"),
+        report_html=get("report_html"),
         baseline=get("baseline"),
         timeout=get("timeout"),
         insecure=get("insecure"),
@@ -870,7 +896,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(ConformancePlugin(config_from(config.option)), PLUGIN_NAME)
         return
     # An xdist worker: the controller's run, reported by the controller alone.
-    run_config = RunConfig(**{**controller, "report_json": None, "report_md": None, "quiet": True})
+    run_config = RunConfig(**{**controller, "report_json": None, "report_md": None, "report_html": None, "quiet": True})
     config.pluginmanager.register(ConformancePlugin(run_config, worker=True), PLUGIN_NAME)
 
 

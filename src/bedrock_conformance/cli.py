@@ -6,6 +6,7 @@ import argparse
 import importlib.util
 import json
 import os
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -140,7 +141,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         pytest_args.append(f"--junit-xml={args.junit_xml}")
     status = pytest.main(pytest_args + list(args.pytest_args or []), plugins=[plugin])
     if plugin.report is not None and not config.quiet:
-        print(render_terminal(plugin.report))
+        # On a terminal, reproduce lines are cut to its width (the JSON report keeps them whole).
+        width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+        print(render_terminal(plugin.report, width, config.report_json))
     if plugin.fatal is not None:
         raise UsageError(plugin.fatal)
     if plugin.interrupted:
