@@ -43,6 +43,8 @@ class RunConfig:
     rate: float | None = None
     aws_profile: str | None = None
     quiet: bool = False
+    # A progress line on stderr (the CLI's, on a terminal).
+    progress: bool = False
     seed_given: bool = False
     record: str | None = None
     record_mode: str = "all"

@@ -8,6 +8,7 @@ import functools
 import pickle
 import random
 import shutil
+import sys
 import tempfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -22,6 +23,7 @@ from hypothesis import strategies as st
 from ._engine import Recorder, RunConfig, Session
 from ._http import Exchange, TargetError, encode_label
 from ._pool import Pool, PoolError, Share, pool_from, published
+from ._progress import Progress
 from ._schemas import Clause, contract
 from ._strategies import (
     entangled,
@@ -574,6 +576,8 @@ class ConformancePlugin:
         self.shares: dict[str, int] = {}
         self.merged_shares: set[int] = set()
         self.pool: Pool | None = None
+        # On a terminal, the progress line (the controller's alone).
+        self.progress: Progress | None = None
 
     def _open(self) -> Session:
         if self.session is None:
@@ -613,7 +617,29 @@ class ConformancePlugin:
             # A replay looks answers up per suite's cassette, so its workers each judge what they replay.
             self.pool_directory = tempfile.mkdtemp(prefix="bedrock-conformance-pool-")
 
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        if not self.config.progress or self.worker:
+            return
+        # Under pytest-xdist the requests are the workers' until they hand their results back: clauses only.
+        parallel = bool(getattr(session.config.option, "numprocesses", None))
+        self.progress = Progress(sys.stderr, None if parallel else lambda: self.recorder.exchanges)
+        self.progress.start()
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
+        if self.progress is not None:
+            self.progress.total = len(ids)
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if self.progress is not None and report.when == "teardown":
+            self.progress.done += 1
+
+    def _stop_progress(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
     def pytest_unconfigure(self, config: pytest.Config) -> None:
+        self._stop_progress()
         # pytest's junitxml wrote its file at session finish; the report it is made to agree with exists by now.
         junit = getattr(config.option, "xmlpath", None)
         if junit and self.report is not None and not self.worker:
@@ -685,6 +711,8 @@ class ConformancePlugin:
             return MODULE_ORDER.index(name) if name in MODULE_ORDER else len(MODULE_ORDER)
 
         items.sort(key=rank)
+        if self.progress is not None:
+            self.progress.total = len(items)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
@@ -750,6 +778,7 @@ class ConformancePlugin:
             output = (self.recorder.state(), self.fatal, self.interrupted)
             session.config.workeroutput[XDIST_KEY] = pickle.dumps(output)  # type: ignore[attr-defined]
             return
+        self._stop_progress()
         if self.recording is not None and self.session is not None:
             complete = not self.interrupted and self.fatal is None
             self.recording.finish(self.session.target.transport, complete=complete)
@@ -896,7 +925,9 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(ConformancePlugin(config_from(config.option)), PLUGIN_NAME)
         return
     # An xdist worker: the controller's run, reported by the controller alone.
-    run_config = RunConfig(**{**controller, "report_json": None, "report_md": None, "report_html": None, "quiet": True})
+    run_config = RunConfig(
+        **{**controller, "report_json": None, "report_md": None, "report_html": None, "quiet": True, "progress": False}
+    )
     config.pluginmanager.register(ConformancePlugin(run_config, worker=True), PLUGIN_NAME)
 
 

@@ -120,6 +120,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     config = config_from(args)
     config.quiet = args.quiet
+    config.progress = not args.quiet and sys.stderr.isatty()
     if config.examples < 0:
         raise UsageError("--examples must be 0 or more")
     for sdk in config.sdks:
@@ -229,7 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the conformance suites against a target and report per clause")
     add_options(run.add_argument)
     run.add_argument("--junit-xml", metavar="FILE", help="also write JUnit XML (one test case per clause)")
-    run.add_argument("--quiet", action="store_true", help="no per-clause table on the terminal")
+    run.add_argument("--quiet", action="store_true", help="no per-clause table on the terminal and no progress line")
     run.add_argument("pytest_args", nargs="*", metavar="-- PYTEST_ARGS", help="extra arguments for pytest")
     run.set_defaults(func=cmd_run)
 
