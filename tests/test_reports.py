@@ -234,3 +234,24 @@ def test_reproduce_lines_are_cut_to_the_terminal_width_and_kept_whole_in_json(fa
     wide = render_terminal(failing.json)
     assert any(line == f"    reproduce: {w}" for w in whole for line in wide.splitlines())
     assert "the whole commands" not in wide
+
+
+# ------------------------------------------------------------------------------------------------ pytest front end
+def test_pytest_on_the_suites_counts_deviations_apart_from_passes(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from bedrock_conformance._schemas import data_dir
+
+    command = [sys.executable, "-m", "pytest", str(data_dir("suites")), "-q", "-p", "no:cacheprovider"]
+    command += ["--bc-seed", "11", "--bc-examples", "2", "--junit-xml", str(tmp_path / "j.xml")]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, timeout=300, check=False)
+    assert done.returncode == 0, done.stdout[-3000:]
+    lines = done.stdout.strip().splitlines()
+    summary = re.compile(r"\d+ pass, 0 fail, \d+ deviation, \d+ skip; \d+ requests")
+    ours = next(line for line in lines if summary.fullmatch(line))
+    passed, deviations, skipped = (int(n) for n in re.findall(r"(\d+) (?:pass|deviation|skip)\b", ours))
+    assert deviations >= 2
+    assert re.fullmatch(rf"{passed} passed, {skipped} skipped, {deviations} deviation in [\d.]+s", lines[-1]), lines[-1]
+    cases = ET.parse(tmp_path / "j.xml").getroot().iter("testcase")
+    assert all(c.get("classname", "").startswith("bedrock_conformance.") for c in cases)
