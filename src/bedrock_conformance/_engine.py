@@ -32,6 +32,7 @@ class RunConfig:
     max_profiles: int = 25
     report_json: str | None = None
     report_md: str | None = None
+    report_html: str | None = None
     baseline: str | None = None
     show_sensitive: bool = False
     timeout: float = 10.0
@@ -41,6 +42,8 @@ class RunConfig:
     max_attempts: int = 3
     aws_profile: str | None = None
     quiet: bool = False
+    # A progress line on stderr (the CLI's, on a terminal).
+    progress: bool = False
     seed_given: bool = False
     record: str | None = None
     record_mode: str = "all"

@@ -10,6 +10,7 @@ import math
 import pickle
 import random
 import shutil
+import sys
 import tempfile
 import zlib
 from collections import Counter
@@ -26,6 +27,7 @@ from ._engine import Recorder, RunConfig, Session
 from ._http import Exchange, TargetError, encode_label
 from ._pool import Pool, PoolError, Share, pool_from, published
 from ._profiles import SUITES
+from ._progress import Progress
 from ._schemas import Clause, contract
 from ._strategies import (
     entangled,
@@ -64,7 +66,15 @@ from .checks import (
     same_body,
     still_throttled,
 )
-from .report import BaselineError, build_report, exit_code, load_baseline, render_terminal, write_reports
+from .report import (
+    BaselineError,
+    annotate_junit,
+    build_report,
+    exit_code,
+    load_baseline,
+    render_terminal,
+    write_reports,
+)
 from .targets import FORCE_ERROR_HEADER, Target, TargetOptions, check_spec, open_target
 
 PLUGIN_NAME = "bedrock-conformance-run"
@@ -77,18 +87,38 @@ MODULE_ORDER = ("test_request", "test_behaviour", "test_errors", "test_response"
 def draw(strategy: st.SearchStrategy[Any], count: int, run_seed: int, salt: str) -> list[Any]:
     """``count`` values from ``strategy``, the same ones for the same seed (no shrinking, no database)."""
     drawn: list[Any] = []
+    draw_each(strategy, count, run_seed, salt, drawn.append)
+    return drawn
+
+
+def draw_each(
+    strategy: st.SearchStrategy[Any], count: int, run_seed: int, salt: str, each: Callable[[Any], None]
+) -> None:
+    """Call ``each`` on the values ``draw`` returns, in its order, as each is drawn: a long run sends its first
+    generated case at once instead of after the last is drawn. What ``each`` does never changes what is drawn.
+
+    An exception from ``each`` stops the calls and is raised once the draw is over: Hypothesis never sees it, so
+    it neither replays that value nor reports it as a falsifying example.
+    """
     if count <= 0:
-        return drawn
+        return
+    raised: list[BaseException] = []
 
     @seed(run_seed * 1_000_003 + zlib.crc32(salt.encode()))
     @settings(SUITES, max_examples=count)
     @given(strategy)
     def collect(value: Any) -> None:
-        drawn.append(value)
+        if raised:
+            return
+        try:
+            each(value)
+        except Exception as exc:
+            raised.append(exc)
 
     with _no_source_constants():
         collect()
-    return drawn
+    if raised:
+        raise raised[0]
 
 
 @contextlib.contextmanager
@@ -111,15 +141,29 @@ def _no_source_constants() -> Iterator[None]:
         HypothesisProvider._maybe_draw_constant = original  # type: ignore[method-assign]
 
 
-def _drawn(session: Session, strategy: st.SearchStrategy[Any], salt: str) -> list[Any]:
-    """The run's generated cases for one purpose; under pytest-xdist, this worker's own part of them."""
+def _drawn(session: Session, strategy: st.SearchStrategy[Any], salt: str, each: Callable[[Any], None]) -> None:
+    """The run's generated cases for one purpose, each handed to ``each`` as it is drawn; under pytest-xdist, this
+    worker's own part of them."""
     count, run_seed, share = session.config.examples, session.config.seed, session.share
     if share is None:
-        return draw(strategy, count, run_seed, salt)
+        draw_each(strategy, count, run_seed, salt, each)
+        return
     # The worker dealt the behaviour suite draws its unknown identifiers too: half against each of the two draws
     # (invalid and valid) that every request clause with a pattern makes.
     quota = share.quota(count, handicap=_unknown_count(session) // 2)
-    return draw(strategy, quota, run_seed, share.salt(salt))
+    draw_each(strategy, quota, run_seed, share.salt(salt), each)
+
+
+def _once(each: Callable[[Any], None]) -> Callable[[Any], None]:
+    """``each``, called once per distinct value (the first time it comes)."""
+    seen: set[Any] = set()
+
+    def first(value: Any) -> None:
+        if value not in seen:
+            seen.add(value)
+            each(value)
+
+    return first
 
 
 def _dealt(session: Session, values: list[str]) -> list[str]:
@@ -175,21 +219,29 @@ def run_request_clause(session: Session, clause_id: str) -> None:
     if session.replay is not None:
         _rejudge_recorded_identifiers(session, clause_id)
         return
-    # The empty identifier cannot be sent: an empty label is the List operation's path. Its valid side still can.
-    invalid = _dealt(session, sendable)
-    if clause.keyword == "pattern":
-        invalid += _drawn(session, invalid_identifiers(clause_id), clause_id)
-    for value in dict.fromkeys(invalid):
+
+    def rejected(value: str) -> None:
         exchange = session.get(value, check=clause_id)
         result = expect_rejected(exchange, clause_id, value)
         session.recorder.add([result or _no_answer(exchange, clause_id, value, INVALID_SIDE)])
-    valid = _dealt(session, _valid_examples_for(clause))
-    if clause.keyword == "pattern":
-        valid += _drawn(session, valid_identifiers(), clause_id + "/valid")
-    for value in dict.fromkeys(valid):
+
+    def accepted(value: str) -> None:
         exchange = session.get(value, check=clause_id)
         result = expect_accepted(exchange, clause_id, value, session.success)
         session.recorder.add([result or _no_answer(exchange, clause_id, value, VALID_SIDE)])
+
+    # Generated cases are sent as they are drawn, after the explicit ones; a value is sent once.
+    send_invalid = _once(rejected)
+    # The empty identifier cannot be sent: an empty label is the List operation's path. Its valid side still can.
+    for value in _dealt(session, sendable):
+        send_invalid(value)
+    if clause.keyword == "pattern":
+        _drawn(session, invalid_identifiers(clause_id), clause_id, send_invalid)
+    send_valid = _once(accepted)
+    for value in _dealt(session, _valid_examples_for(clause)):
+        send_valid(value)
+    if clause.keyword == "pattern":
+        _drawn(session, valid_identifiers(), clause_id + "/valid", send_valid)
 
 
 def _unsendable(session: Session, clause: Clause, examples: tuple[str, ...]) -> str:
@@ -674,6 +726,8 @@ class ConformancePlugin:
         self.shares: dict[str, int] = {}
         self.merged_shares: set[int] = set()
         self.pool: Pool | None = None
+        # On a terminal, the progress line (the controller's alone).
+        self.progress: Progress | None = None
 
     def _open(self) -> Session:
         if self.session is None:
@@ -731,7 +785,33 @@ class ConformancePlugin:
         except (TargetError, CassetteError) as exc:
             pytest.exit(str(exc), returncode=2)
 
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        if not self.config.progress or self.worker:
+            return
+        # Under pytest-xdist the requests are the workers' until they hand their results back: clauses only.
+        parallel = bool(getattr(session.config.option, "numprocesses", None))
+        self.progress = Progress(sys.stderr, None if parallel else lambda: self.recorder.exchanges)
+        self.progress.start()
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
+        if self.progress is not None:
+            self.progress.total = len(ids)
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if self.progress is not None and report.when == "teardown":
+            self.progress.done += 1
+
+    def _stop_progress(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
     def pytest_unconfigure(self, config: pytest.Config) -> None:
+        self._stop_progress()
+        # pytest's junitxml wrote its file at session finish; the report it is made to agree with exists by now.
+        junit = getattr(config.option, "xmlpath", None)
+        if junit and self.report is not None and not self.worker:
+            annotate_junit(junit, self.report)
         if self.pool_directory is not None:
             shutil.rmtree(self.pool_directory, ignore_errors=True)
 
@@ -799,6 +879,8 @@ class ConformancePlugin:
             return MODULE_ORDER.index(name) if name in MODULE_ORDER else len(MODULE_ORDER)
 
         items.sort(key=rank)
+        if self.progress is not None:
+            self.progress.total = len(items)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
@@ -828,6 +910,7 @@ class ConformancePlugin:
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
         outcome = yield
         if call.excinfo is None:
+            self._mark_deviation(item, outcome.get_result())
             return
         error = call.excinfo.value
         if isinstance(error, (TargetError, CassetteError)):
@@ -836,6 +919,23 @@ class ConformancePlugin:
         elif not isinstance(error, (pytest.fail.Exception, pytest.skip.Exception, pytest.xfail.Exception)):
             # A bug in the suite itself must never pass for a clean run.
             self._stop(item, f"internal error in {item.nodeid}: {type(error).__name__}: {error}")
+
+    def _mark_deviation(self, item: pytest.Item, report: pytest.TestReport) -> None:
+        """A clause test that passed because its clause deviates as real AWS does says so (see
+        ``pytest_report_teststatus``), by the same rule the verdict and the reports take (checks.clause_verdict)."""
+        callspec = getattr(item, "callspec", None)
+        clause = callspec.params.get("clause") if callspec is not None else None
+        if report.when != "call" or not report.passed or not isinstance(clause, str) or self.session is None:
+            return
+        evidence = self.session.evidence or self.session.recorder
+        if clause_verdict(evidence.of(clause), evidence.skips.get(clause)).outcome is Outcome.DEVIATION:
+            report.user_properties.append(("outcome", Outcome.DEVIATION.value))
+
+    def pytest_report_teststatus(self, report: pytest.TestReport, config: pytest.Config) -> Any:
+        """pytest's own summary counts deviations apart from passes: ``52 passed, 3 deviation, 13 skipped``."""
+        if report.when == "call" and report.passed and ("outcome", Outcome.DEVIATION.value) in report.user_properties:
+            return Outcome.DEVIATION.value, "D", "DEVIATION"
+        return None
 
     def pytest_keyboard_interrupt(self) -> None:
         self.interrupted = True
@@ -847,6 +947,7 @@ class ConformancePlugin:
             output = (self.recorder.state(), self.fatal, self.interrupted)
             session.config.workeroutput[XDIST_KEY] = pickle.dumps(output)  # type: ignore[attr-defined]
             return
+        self._stop_progress()
         if self.recording is not None and self.session is not None:
             complete = not self.interrupted and self.fatal is None
             self.recording.finish(self.session.target.transport, complete=complete)
@@ -862,14 +963,16 @@ class ConformancePlugin:
         )
         if self.fatal is not None:
             self.report["stopped"] = self.fatal
-        write_reports(self.report, self.config.report_json, self.config.report_md)
+        write_reports(self.report, self.config.report_json, self.config.report_md, self.config.report_html)
         if self.session is not None:
             self.session.close()
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.report is not None and not self.config.quiet:
             terminalreporter.write_line("")
-            for line in render_terminal(self.report).splitlines():
+            # On a terminal, reproduce lines are cut to its width (the JSON report keeps them whole).
+            width = shutil.get_terminal_size().columns if getattr(terminalreporter, "isatty", False) else None
+            for line in render_terminal(self.report, width, self.config.report_json).splitlines():
                 terminalreporter.write_line(line)
 
     @property
@@ -946,6 +1049,7 @@ OPTIONS: dict[str, dict[str, Any]] = {
     "max-profiles": {"type": at_least(0), "default": 25, "metavar": "N", "help": "how many listed profiles to resolve"},
     "report-json": {"default": None, "metavar": "FILE", "help": "write the per-clause report as JSON"},
     "report-md": {"default": None, "metavar": "FILE", "help": "write the per-clause report as a Markdown matrix"},
+    "report-html": {"default": None, "metavar": "FILE", "help": "write a self-contained HTML report to hand on"},
     "baseline": {"default": None, "metavar": "FILE", "help": "known failures that do not fail the run"},
     "timeout": {"type": positive, "default": 10.0, "metavar": "SECONDS", "help": "read timeout"},
     "insecure": {"action": "store_true", "help": "accept an untrusted TLS certificate"},
@@ -1019,6 +1123,7 @@ def config_from(values: Any) -> RunConfig:
         max_profiles=get("max_profiles"),
         report_json=get("report_json"),
         report_md=get("report_md"),
+        report_html=get("report_html"),
         baseline=get("baseline"),
         timeout=get("timeout"),
         insecure=get("insecure"),
@@ -1076,7 +1181,9 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(plugin, PLUGIN_NAME)
         return
     # An xdist worker: the controller's run, reported by the controller alone.
-    run_config = RunConfig(**{**controller, "report_json": None, "report_md": None, "quiet": True})
+    run_config = RunConfig(
+        **{**controller, "report_json": None, "report_md": None, "report_html": None, "quiet": True, "progress": False}
+    )
     config.pluginmanager.register(ConformancePlugin(run_config, worker=True), PLUGIN_NAME)
 
 

@@ -10,6 +10,7 @@ import importlib.util
 import io
 import json
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -253,6 +254,7 @@ def _run(args: argparse.Namespace) -> int:
 
     config = config_from(args)
     config.quiet = args.quiet
+    config.progress = not args.quiet and sys.stderr.isatty()
     for sdk in config.sdks:
         try:
             parse_sdk(sdk)
@@ -272,7 +274,9 @@ def _run(args: argparse.Namespace) -> int:
         pytest_args.append(f"--junit-xml={args.junit_xml}")
     status = pytest.main(pytest_args + list(args.pytest_args or []), plugins=[plugin])
     if plugin.report is not None and not config.quiet:
-        print(render_terminal(plugin.report))
+        # On a terminal, reproduce lines are cut to its width (the JSON report keeps them whole).
+        width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+        print(render_terminal(plugin.report, width, config.report_json))
     if plugin.fatal is not None:
         raise UsageError(plugin.fatal)
     if plugin.interrupted:
@@ -368,7 +372,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_options(run.add_argument)
     run.add_argument("--junit-xml", metavar="FILE", help="also write JUnit XML (one test case per clause)")
-    run.add_argument("--quiet", action="store_true", help="no per-clause table on the terminal")
+    run.add_argument("--quiet", action="store_true", help="no per-clause table on the terminal and no progress line")
     run.add_argument("pytest_args", nargs="*", metavar="-- PYTEST_ARGS", help="extra arguments for pytest")
     run.set_defaults(func=cmd_run)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import platform
+import re
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
@@ -10,6 +12,7 @@ from typing import Any
 
 from . import __version__
 from ._engine import Recorder, RunConfig
+from ._http import _body_for_report
 from ._schemas import contract
 from ._validator import REDACTED, Outcome
 from .checks import Result, clause_verdict
@@ -59,19 +62,55 @@ def _is_json(value: Any) -> bool:
     return True
 
 
-def _failure(result: Result, show_sensitive: bool = False) -> dict[str, Any]:
-    out: dict[str, Any] = {"message": result.message}
-    if result.exchange is not None:
-        data = result.exchange.to_dict()
-        out["request"] = data["request"]
-        out["response"] = data.get("response", {"error": result.exchange.error})
-        if result.exchange.response is not None and not _is_json(out["response"].get("body")):
+def _exchange_parts(result: Result, show_sensitive: bool = False) -> dict[str, Any]:
+    """The request, the response (or the transport error) and a curl command that sends the request again."""
+    if result.exchange is None:
+        return {}
+    data = result.exchange.to_dict()
+    out: dict[str, Any] = {
+        "request": data["request"],
+        "response": data.get("response", {"error": result.exchange.error}),
+    }
+    response = result.exchange.response
+    if response is not None and isinstance(out["response"], dict):
+        if not show_sensitive:
+            out["response"]["body"] = _redacted_body(response.body)
+        if not _is_json(out["response"].get("body")):
             # NaN or Infinity read as a number: quote the body as the text it was, and keep the report JSON.
-            out["response"]["body"] = result.exchange.response.body.decode("utf-8", "replace")
-        if not show_sensitive and isinstance(out["response"], dict) and "body" in out["response"]:
-            out["response"]["body"] = _redact(out["response"]["body"], _sensitive_members())
-        out["reproduce"] = result.exchange.curl()
+            out["response"]["body"] = response.body.decode("utf-8", "replace")
+    out["reproduce"] = result.exchange.curl()
     return out
+
+
+def _redacted_body(body: bytes) -> Any:
+    """A body as the report quotes it, its sensitive members redacted before a long body is cut short (a cut body
+    is quoted as text, where they could no longer be found)."""
+    quoted = _body_for_report(body)
+    if not isinstance(quoted, str):
+        return _redact(quoted, _sensitive_members())
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return quoted
+    redacted = _redact(parsed, _sensitive_members())
+    return _body_for_report(json.dumps(redacted, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def _failure(result: Result, show_sensitive: bool = False) -> dict[str, Any]:
+    return {"message": result.message, **_exchange_parts(result, show_sensitive)}
+
+
+def _versions() -> dict[str, str]:
+    """The versions of what a run depends on, as the report's run configuration shows them."""
+    from importlib import metadata
+
+    versions = {"python": platform.python_version()}
+    for name in ("botocore", "boto3", "hypothesis", "pytest"):
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
 
 
 def build_report(
@@ -121,6 +160,7 @@ def build_report(
                 "evidence": [dict(e) for e in deviation.evidence],
                 "seen": len(deviations),
                 "example": deviations[0].message,
+                **_exchange_parts(deviations[0], config.show_sensitive),
             }
         known = [r for r in results if r.outcome is Outcome.DEVIATION and "defect" in r.context]
         if known and "deviation" not in entry:
@@ -147,6 +187,8 @@ def build_report(
         "seed": config.seed,
         "config": {"examples": config.examples, "strict": config.strict, "region": config.region},
         "started": (started or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
+        "duration": round((datetime.now(timezone.utc) - (started or datetime.now(timezone.utc))).total_seconds(), 3),
+        "versions": _versions(),
         "complete": complete,
         "requests": recorder.exchanges,
         "retries": recorder.retries,
@@ -178,11 +220,58 @@ def exit_code(report: Mapping[str, Any]) -> int:
 
 
 _MARK = {"pass": "✔", "fail": "✘", "deviation": "≈", "skip": "–"}
+PARTS = ("request", "response", "error", "behaviour", "sdk", "model")
 
 
-def render_terminal(report: Mapping[str, Any]) -> str:
+def run_configuration(report: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """What the run was asked for and what it ran with, as (label, value) rows for the human-readable reports."""
+    config, versions = report.get("config", {}), report.get("versions", {})
+    sdks = [s for s in report.get("sdks", []) if isinstance(s, dict)]
+    sdk_text = "; ".join(
+        f"{s.get('sdk')} {s.get('version') or '(not run)'}" + (f" ({s['runtime']})" if s.get("runtime") else "")
+        for s in sdks
+    )
+    duration = report.get("duration")
+    rows = [
+        ("Target", str(report["target"])),
+        ("Region", str(config.get("region", ""))),
+        ("Seed", str(report["seed"])),
+        ("Examples per clause", str(config.get("examples", ""))),
+        ("Strict", "yes" if config.get("strict") else "no"),
+        ("Tool", f"bedrock-conformance {report['tool']['version']}"),
+        ("Contract", str(report["contract"]["digest"])),
+        ("botocore", str(versions.get("botocore", "?"))),
+        ("boto3", str(versions.get("boto3", "?"))),
+        ("Python", str(versions.get("python", "?"))),
+        ("SDKs", sdk_text or "none (run the sdk.* suites with --sdk)"),
+        ("Started", str(report["started"])),
+        ("Duration", f"{duration:.1f} s" if isinstance(duration, (int, float)) else "?"),
+        ("Requests sent", str(report["requests"])),
+        ("Complete", "yes" if report["complete"] else "no: interrupted or stopped" + _stopped(report)),
+    ]
+    return rows
+
+
+def _stopped(report: Mapping[str, Any]) -> str:
+    return f" ({report['stopped']})" if report.get("stopped") else ""
+
+
+def _summary_line(report: Mapping[str, Any]) -> str:
+    s = report["summary"]
+    return f"{s['pass']} pass, {s['fail']} fail, {s['deviation']} deviation, {s['skip']} skip"
+
+
+def _shorten(text: str, room: int) -> tuple[str, bool]:
+    if len(text) <= room:
+        return text, False
+    return text[: max(room - 1, 10)] + "…", True
+
+
+def render_terminal(report: Mapping[str, Any], width: int | None = None, json_path: str | None = None) -> str:
+    """The per-clause table and the first failures; with ``width`` (a terminal's), reproduce lines that would not
+    fit are shortened with '…' and the JSON report keeps them whole."""
     lines = [f"bedrock-conformance {report['tool']['version']} against {report['target']} (seed {report['seed']})"]
-    width = max(len(c["id"]) for c in report["clauses"])
+    width_id = max(len(c["id"]) for c in report["clauses"])
     for c in report["clauses"]:
         note = ""
         if c["outcome"] == "skip":
@@ -192,9 +281,10 @@ def render_terminal(report: Mapping[str, Any]) -> str:
         elif c["outcome"] == "fail" and "baseline" in c:
             note = f"known: {c['baseline']['reason']}"
         lines.append(
-            f"{_MARK[c['outcome']]} {c['outcome']:<9} {c['id']:<{width}}  {c['checks']:>4} checks  {note}".rstrip()
+            f"{_MARK[c['outcome']]} {c['outcome']:<9} {c['id']:<{width_id}}  {c['checks']:>4} checks  {note}".rstrip()
         )
     failures = [c for c in report["clauses"] if c["failures"]]
+    shortened = False
     if failures:
         lines.append("")
         lines.append("failures:")
@@ -202,28 +292,60 @@ def render_terminal(report: Mapping[str, Any]) -> str:
             for f in c["failures"][:2]:
                 lines.append(f"  {c['id']}: {f['message']}")
                 if "reproduce" in f:
-                    lines.append(f"    reproduce: {f['reproduce']}")
+                    prefix = "    reproduce: "
+                    command, cut = _shorten(f["reproduce"], width - len(prefix)) if width else (f["reproduce"], False)
+                    shortened = shortened or cut
+                    lines.append(prefix + command)
+        if shortened:
+            where = f"in {json_path}" if json_path else "with --report-json FILE"
+            lines.append(f"  (reproduce lines shortened to the terminal's width: the whole commands are {where})")
     for clause in report["stale_baseline"]:
         lines.append(f"stale baseline entry: {clause} now passes")
-    s = report["summary"]
     state = "" if report["complete"] else " (INCOMPLETE: interrupted)"
-    lines.append(
-        f"{s['pass']} pass, {s['fail']} fail, {s['deviation']} deviation, {s['skip']} skip; "
-        f"{report['requests']} requests{state}"
-    )
+    lines.append(f"{_summary_line(report)}; {report['requests']} requests{state}")
     return "\n".join(lines)
 
 
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _fence(text: str, language: str = "") -> list[str]:
+    """A fenced code block that its own text cannot close."""
+    run = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, run + 1)
+    return [fence + language, text, fence]
+
+
+def _as_json(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def _markdown_exchange(item: Mapping[str, Any]) -> list[str]:
+    lines: list[str] = []
+    if "request" in item:
+        lines += ["", "Request:", "", *_fence(_as_json(item["request"]), "json")]
+    if "response" in item:
+        lines += ["", "Response:", "", *_fence(_as_json(item["response"]), "json")]
+    if "reproduce" in item:
+        lines += ["", "Reproduce:", "", *_fence(item["reproduce"], "sh")]
+    return lines
+
+
+def _same_exchange(one: Mapping[str, Any], other: Mapping[str, Any]) -> bool:
+    """Two findings in one answer (one List page, say) quote the same exchange."""
+    return "request" in one and all(one.get(k) == other.get(k) for k in ("request", "response", "reproduce"))
+
+
 def render_markdown(report: Mapping[str, Any]) -> str:
-    s = report["summary"]
-    lines = [
-        "# GetInferenceProfile conformance report",
+    lines = ["# GetInferenceProfile conformance report", "", "## Run configuration", ""]
+    lines += ["| | |", "|---|---|"]
+    lines += [f"| {label} | {_cell(value)} |" for label, value in run_configuration(report)]
+    lines += [
         "",
-        f"- Target: `{report['target']}`",
-        f"- Tool: bedrock-conformance {report['tool']['version']}; contract `{report['contract']['digest'][:19]}…`",
-        f"- Seed: {report['seed']}; started {report['started']}; {report['requests']} requests"
-        + ("" if report["complete"] else "; **incomplete (interrupted)**"),
-        f"- Result: **{s['pass']} pass, {s['fail']} fail, {s['deviation']} deviation, {s['skip']} skip**",
+        f"Result: **{_summary_line(report)}**" + ("" if report["complete"] else "; **incomplete (interrupted)**"),
+        "",
+        "## Clauses",
         "",
         "| Clause | Outcome | Checks | Spec | Notes |",
         "|---|---|---:|---|---|",
@@ -237,14 +359,139 @@ def render_markdown(report: Mapping[str, Any]) -> str:
         elif c["outcome"] == "skip":
             note = c.get("reason", "")
         cells = [f"`{c['id']}`", f"{_MARK[c['outcome']]} {c['outcome']}", str(c["checks"]), c["spec"], note]
-        lines.append("| " + " | ".join(x.replace("|", "\\|").replace("\n", " ") for x in cells) + " |")
+        lines.append("| " + " | ".join(_cell(x) for x in cells) + " |")
+    failed = [c for c in report["clauses"] if c["failures"]]
+    if failed:
+        lines += ["", "## Failures"]
+        for c in failed:
+            lines += ["", f"### `{c['id']}`", "", f"> {_cell(c['spec'])}"]
+            if "baseline" in c:
+                lines += ["", f"Known failure (baseline): {c['baseline']['reason']}"]
+            for number, f in enumerate(c["failures"], 1):
+                lines += ["", f"**{number}.** {f['message']}"]
+                if number > 1 and _same_exchange(f, c["failures"][number - 2]):
+                    lines += ["", f"Request, response and reproduce line as in {number - 1}."]
+                else:
+                    lines += _markdown_exchange(f)
+    deviating = [c for c in report["clauses"] if "deviation" in c]
+    if deviating:
+        lines += ["", "## Deviations"]
+        for c in deviating:
+            d = c["deviation"]
+            lines += ["", f"### `{c['id']}`", "", f"> {_cell(c['spec'])}", ""]
+            lines += [f"Deviates as real AWS does: {d['summary']} ({d['rule']}) Seen {d['seen']} times, e.g.:", ""]
+            lines += [d["example"], *_markdown_exchange(d)]
     if report.get("sdk_matrix"):
-        lines += ["", "## SDK matrix", "", report["sdk_matrix"]]
+        # The matrix is a section of its own, heading included.
+        lines += ["", report["sdk_matrix"]]
     return "\n".join(lines) + "\n"
 
 
-def write_reports(report: Mapping[str, Any], json_path: str | None, md_path: str | None) -> None:
+def render_html(report: Mapping[str, Any]) -> str:
+    """One self-contained page: the clause matrix by part, a filter by outcome, and every failure and deviation
+    with its request, response and reproduce line. Nothing is loaded from anywhere; every value is escaped."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("bedrock_conformance", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["as_json"] = _as_json
+    env.tests["same_exchange"] = _same_exchange
+    groups: dict[str, list[Mapping[str, Any]]] = {}
+    for clause in report["clauses"]:
+        groups.setdefault(clause["id"].split(".", 1)[0], []).append(clause)
+    parts = [(part, groups[part]) for part in (*PARTS, *sorted(set(groups) - set(PARTS))) if part in groups]
+    return env.get_template("report.html.j2").render(
+        report=report,
+        configuration=run_configuration(report),
+        summary_line=_summary_line(report),
+        parts=parts,
+        marks=_MARK,
+        outcomes=list(_MARK),
+    )
+
+
+def write_reports(
+    report: Mapping[str, Any], json_path: str | None, md_path: str | None, html_path: str | None = None
+) -> None:
     if json_path:
         Path(json_path).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     if md_path:
         Path(md_path).write_text(render_markdown(report), encoding="utf-8")
+    if html_path:
+        Path(html_path).write_text(render_html(report), encoding="utf-8")
+
+
+def annotate_junit(path: str, report: Mapping[str, Any]) -> None:
+    """Make pytest's JUnit XML of the suites read as the report does: a test case's classname is its clause's part
+    (``bedrock_conformance.request``), never where the suites are installed; each case carries its clause and
+    outcome as properties (a deviation passes, and says so in its ``<system-out>``); a skip says why without a file
+    path; each suite carries the run's seed, target, region and contract digest."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        tree = ET.parse(path)
+    except (OSError, ET.ParseError):
+        return  # pytest did not write it; pytest says why
+    clauses = {c["id"]: c for c in report["clauses"]}
+    root = tree.getroot()
+    suites = [root] if root.tag == "testsuite" else list(root.iter("testsuite"))
+    run_properties = [
+        ("tool", f"bedrock-conformance {report['tool']['version']}"),
+        ("target", str(report["target"])),
+        ("region", str(report.get("config", {}).get("region", ""))),
+        ("seed", str(report["seed"])),
+        ("examples", str(report.get("config", {}).get("examples", ""))),
+        ("strict", str(bool(report.get("config", {}).get("strict"))).lower()),
+        ("contract", str(report["contract"]["digest"])),
+        ("requests", str(report["requests"])),
+        ("complete", str(bool(report["complete"])).lower()),
+        ("summary", _summary_line(report)),
+    ]
+    if root.tag == "testsuites":
+        root.set("name", "bedrock-conformance")
+    for suite in suites:
+        suite.set("name", "bedrock-conformance")
+        _properties(suite).extend(ET.Element("property", name=k, value=v) for k, v in run_properties)
+        for case in suite.iter("testcase"):
+            name = case.get("name", "")
+            clause = clauses.get(name[name.find("[") + 1 : -1]) if name.endswith("]") else None
+            for attribute in ("file", "line"):
+                case.attrib.pop(attribute, None)
+            if clause is None:
+                continue
+            case.set("classname", f"bedrock_conformance.{clause['id'].split('.', 1)[0]}")
+            properties = _properties(case)
+            for stale in [p for p in properties if p.get("name") in ("clause", "outcome")]:
+                properties.remove(stale)
+            properties.append(ET.Element("property", name="clause", value=clause["id"]))
+            properties.append(ET.Element("property", name="outcome", value=clause["outcome"]))
+            skipped = case.find("skipped")
+            if skipped is not None and skipped.get("type") == "pytest.skip":
+                skipped.text = skipped.get("message", "")
+            if clause["outcome"] == "deviation" and "deviation" in clause:
+                d = clause["deviation"]
+                out = ET.SubElement(case, "system-out")
+                out.text = "\n".join(
+                    [
+                        f"deviation: {clause['id']} deviates as real AWS does: {d['summary']}",
+                        f"seen {d['seen']} times, e.g.: {d['example']}",
+                        *([f"reproduce: {d['reproduce']}"] if "reproduce" in d else []),
+                    ]
+                )
+    tree.write(path, encoding="utf-8", xml_declaration=True)
+
+
+def _properties(element: Any) -> Any:
+    """An element's ``<properties>``, made its first child if it has none."""
+    import xml.etree.ElementTree as ET
+
+    found = element.find("properties")
+    if found is None:
+        found = ET.Element("properties")
+        element.insert(0, found)
+    return found
