@@ -1,6 +1,6 @@
 """The page's rules written out by hand, to judge what the strategies draw without asking the validator.
 
-Each pattern is copied from the GetInferenceProfile page (or, for modelArn, the service model NOTES quotes) and
+Each pattern is copied from the GetInferenceProfile page (or, for modelArn, the service model's FoundationModelArn) and
 matched with ``re.fullmatch`` after dropping its '^' and '$': a whole-string match that, unlike ``re.search`` with
 '$', never accepts a trailing newline. The character classes of these patterns mean the same in Python as in
 ECMA-262 ('-' after a range is a literal in both; there is no '.', '\\s' or '\\w' outside a class).
@@ -24,13 +24,13 @@ PAGE_ARN = (
 )
 PAGE_ID = "^[a-zA-Z0-9-:.]+$"
 PAGE_NAME = "^([0-9a-zA-Z][ _-]?)+$"
-# NOTES §1 (FoundationModelArn in the service model).
+# The service model's FoundationModelArn (botocore bedrock service-2.json).
 MODEL_ARN = (
     "^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}::foundation-model/[a-z0-9-]{1,63}[.]{1}([a-z0-9-]{1,63}[.]){0,2}"
     "[a-z0-9-]{1,63}([:][a-z0-9-]{1,63}){0,2}$"
 )
-# NOTES §3: what real AWS sends instead. Commas in descriptions, periods in names, an empty model region, and
-# more than five models (one per region, each once).
+# schemas/deviations.json: what real AWS sends instead. Commas in descriptions, periods in names, an empty model
+# region, and more than five models (one per region, each once).
 AWS_DESCRIPTION = "^([0-9a-zA-Z:.,][ _-]?)+$"
 AWS_NAME = "^([0-9a-zA-Z.][ _-]?)+$"
 AWS_MODEL_ARN = MODEL_ARN.replace("[a-z0-9-]{1,20}::", "[a-z0-9-]{0,20}::")
@@ -81,7 +81,7 @@ _STRINGS: dict[str, tuple[int, int, str, str | None]] = {
 }
 _ENUMS = {"status": ("ACTIVE",), "type": ("SYSTEM_DEFINED", "APPLICATION")}
 _TIMESTAMPS = ("createdAt", "updatedAt")
-# NOTES §1: required by the service model.
+# Required by the service model (botocore bedrock service-2.json).
 _REQUIRED = ("inferenceProfileName", "inferenceProfileArn", "models", "inferenceProfileId", "status", "type")
 MODELS_MIN, MODELS_MAX, MODELS_AWS_MAX = 1, 5, 40
 _RFC3339 = re.compile(r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
@@ -108,7 +108,7 @@ def _is_string(v: Any) -> bool:
 
 
 def response_verdicts(body: Any) -> dict[str, str]:
-    """Every response clause a body reaches, judged by hand: pass, fail, or deviation (NOTES §3)."""
+    """Every response clause a body reaches, judged by hand: pass, fail, or deviation (as real AWS deviates)."""
     out: dict[str, str] = {}
     if not isinstance(body, dict):
         return {"response.body.type": FAIL}

@@ -1,4 +1,4 @@
-"""A hand-written table of values per clause (pass, fail or deviation), from the page, NOTES and real AWS bodies.
+"""A hand-written table of values per clause (pass, fail or deviation), from the page, the model and real AWS bodies.
 
 Each row is checked against the validator, the page's rules written out by hand (``page_oracle``, which judges
 the strategies' draws), the strategies' explicit examples, and the reference mock, which must answer every
@@ -22,7 +22,8 @@ from bedrock_conformance._validator import outcomes_by_clause
 from bedrock_conformance.mock import MockServer
 
 PATTERN, MAXIMUM, MINIMUM = REQ + "pattern", REQ + "maxLength", REQ + "minLength"
-# Real identifiers: the page's sample request, NOTES §2 and §4, and the published record rec-000.
+# Real identifiers: the page's sample request, botocore's path encoding, identifiers seen in the wild
+# (schemas/published/observations.json) and the published record rec-000.
 SAMPLE = "us.anthropic.claude-3-sonnet-20240229-v1:0"
 REAL_ARN = "arn:aws:bedrock:us-east-2:684681096900:inference-profile/us.anthropic.claude-3-haiku-20240307-v1:0"
 APP_ARN = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/06vsfs68yb4g"
@@ -115,7 +116,7 @@ RESPONSE_ROWS: list[tuple[dict[str, Any], str, str]] = [
     ({"type": "APPLICATION"}, "response.type.enum", PASS),
     ({"type": "application"}, "response.type.enum", FAIL),
     ({"type": "SYSTEM_DEFINED "}, "response.type.enum", FAIL),
-    # NOTES §3: commas in descriptions, periods in names, six models, an empty model region.
+    # schemas/deviations.json: commas in descriptions, periods in names, six models, an empty model region.
     ({}, "response.description.pattern", DEVIATION),
     ({"description": PLAIN}, "response.description.pattern", PASS),
     ({"description": "Routes requests; everywhere!"}, "response.description.pattern", FAIL),

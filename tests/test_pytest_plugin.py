@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -160,38 +161,23 @@ def test_the_factorys_catalogue_replaces_the_bundled_one(tmp_path: Path) -> None
     assert "1 passed" in output
 
 
-# README: "Forcing an error in your own tests" (kept literally in step with the README text).
-README_FORCING = '''
-import boto3
-import pytest
-from botocore.config import Config
-from botocore.exceptions import ClientError
-
-HAIKU = "us.anthropic.claude-3-haiku-20240307-v1:0"
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+# The README's own examples of tests a user writes with the fixture, exactly as printed there.
+README_EXAMPLES = re.findall(r"```python\n(.*?)```", README, flags=re.S)
 
 
-def forcing(error):
-    """A botocore before-sign handler that asks the reference mock to answer ``error``."""
-
-    def add_header(request, **_):
-        request.headers["x-bedrock-conformance-force-error"] = error
-
-    return add_header
+def test_the_readme_shows_a_plain_fixture_test_and_a_forcing_one() -> None:
+    assert len(README_EXAMPLES) == 2
+    assert "def test_my_code_reads_a_profile(bedrock_mock)" in README_EXAMPLES[0]
+    assert 'forcing("ThrottlingException")' in README_EXAMPLES[1]
 
 
-def test_my_code_sees_throttling(bedrock_mock):
-    # total_max_attempts=1: no retries, so the error comes back at once (boto3 would retry it for seconds).
-    bedrock = boto3.client("bedrock", config=Config(retries={"total_max_attempts": 1}))
-    bedrock.meta.events.register("before-sign.bedrock.GetInferenceProfile", forcing("ThrottlingException"))
-    with pytest.raises(ClientError) as caught:
-        bedrock.get_inference_profile(inferenceProfileIdentifier=HAIKU)
-    assert caught.value.response["Error"]["Code"] == "ThrottlingException"
-    assert bedrock_mock.request_count == 1  # sent once, not retried
-'''
+def test_the_readmes_first_example_passes_with_no_aws_settings(tmp_path: Path) -> None:
+    assert "1 passed" in _run_user_tests(tmp_path, README_EXAMPLES[0])
 
 
 def test_the_readmes_forcing_example_passes_with_one_request(tmp_path: Path) -> None:
-    assert "1 passed" in _run_user_tests(tmp_path, README_FORCING)
+    assert "1 passed" in _run_user_tests(tmp_path, README_EXAMPLES[1])
 
 
 def test_installing_the_package_leaves_a_users_hypothesis_settings_alone(tmp_path: Path) -> None:
