@@ -141,8 +141,9 @@ def test_a_2_mib_body_is_read_whole_and_judged_and_the_report_stays_small(
     assert int(message.split()[2]) > size - 2048
     assert sorted(result.failed()) == sorted([clause.id, RESOLVES_BY_ARN])
     _failure_of(result, RESOLVES_BY_ARN, r"^'[^']+': HTTP 200 with a different body$")
+    # The description is sensitive: the report quotes the body with it redacted, so the rest is whole and small.
     recorded = result.clause(clause.id)["failures"][0]["response"]["body"]
-    assert recorded.endswith(f"… ({size} bytes)")
+    assert isinstance(recorded, dict) and recorded["description"] == "<redacted>"
     assert (tmp_path / "report.json").stat().st_size < size // 4
 
 

@@ -52,6 +52,12 @@ def test_zoo_names_only_clauses_that_exist() -> None:
 
 # What the blame rules (tests/mutants/_blame.py) make of the mutants that cannot break their clause alone, worked out
 # by hand from each rule: a change to a rule or to a mutant that moves any of these shows here first.
+LASTING_FAULT = {
+    "request.inferenceProfileIdentifier.pattern",
+    "request.inferenceProfileIdentifier.maxLength",
+    "request.inferenceProfileIdentifier.minLength",
+    "behaviour.unknownIdentifier.notFound",
+}
 EXTRAS = {
     "rejects-minimum-length": {"request.inferenceProfileIdentifier.pattern", "behaviour.unknownIdentifier.notFound"},
     "response:description.minLength": {"response.description.pattern"},
@@ -77,6 +83,24 @@ EXTRAS = {
         "behaviour.unknownIdentifier.notFound",
     },
     "untyped-not-found": {"behaviour.unknownIdentifier.notFound"},
+    # A 5xx that outlives the retries is an answer (rule 2): unknown identifiers answered 5xx break every clause
+    # that sends valid identifiers, and the unknown-identifier clause.
+    "throttling-with-500": LASTING_FAULT,
+    "access-denied-with-500": LASTING_FAULT,
+    "internal-error-with-503": LASTING_FAULT,
+    "unknown-identifiers-500": LASTING_FAULT - {"behaviour.unknownIdentifier.notFound"},
+    # Rule 3: overlong identifiers are invalid too, and get 500 instead of 400.
+    "invalid-identifier-internal-error": {"request.inferenceProfileIdentifier.maxLength"},
+    # Rule 3: a 200 to an identifier no listed profile has answers with another profile.
+    "accepts-invalid-identifier": {"behaviour.inferenceProfileIdentifier.identifiesProfile"},
+    "unknown-identifier-found": {"behaviour.inferenceProfileIdentifier.identifiesProfile"},
+    # Rule 3: the unknown identifiers include known ones with their case changed or moved to another account,
+    # region or partition (aws-iso-b among them), which must get 404.
+    "rejects-valid-partition": {"behaviour.unknownIdentifier.notFound"},
+    "case-insensitive-lookup": {"behaviour.unknownIdentifier.notFound"},
+    "arn-resolved-by-resource-id": {"behaviour.unknownIdentifier.notFound"},
+    # Rule 4.
+    "application-profile-with-system-arn": {"behaviour.inferenceProfileIdentifier.identifiesProfile"},
     "no-percent-decoding": {
         "behaviour.listedProfile.resolvesById",
         "behaviour.listedProfile.resolvesByArn",

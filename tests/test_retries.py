@@ -234,11 +234,22 @@ def test_a_target_that_throttles_or_fails_now_and_then_passes(
     assert all(c["retries"] == 0 for c in report["clauses"] if c["outcome"] == "skip")
 
 
-def test_without_retries_the_same_target_fails(reference_mock: MockServer, tmp_path: Path) -> None:
-    with Proxy(reference_mock.url, THROTTLED.build()) as proxy:
-        result = run_conformance(proxy.url, tmp_path / "report.json", "--max-attempts", "1")
+def test_without_retries_a_lasting_server_fault_fails_and_a_lasting_throttle_decides_nothing(
+    reference_mock: MockServer, tmp_path: Path
+) -> None:
+    with Proxy(reference_mock.url, FAILING.build()) as proxy:
+        result = run_conformance(proxy.url, tmp_path / "faults.json", "--max-attempts", "1")
     assert result.code == 1 and result.failing
     assert result.report["retries"] == 0
+    with Proxy(reference_mock.url, THROTTLED.build()) as proxy:
+        result = run_conformance(proxy.url, tmp_path / "throttles.json", "--max-attempts", "1")
+    assert result.code == 0 and not result.failing
+    assert result.report["retries"] == 0
+    assert any(
+        "stayed HTTP 429 ThrottlingException after 1 attempt" in (c.get("inconclusive") or {}).get("note", "")
+        or "stayed HTTP 429 ThrottlingException after 1 attempt" in (c.get("reason") or "")
+        for c in result.report["clauses"]
+    )
 
 
 def test_a_run_against_a_clean_target_retries_nothing(tmp_path: Path) -> None:
@@ -252,7 +263,9 @@ def test_a_run_against_a_clean_target_retries_nothing(tmp_path: Path) -> None:
 @pytest.mark.parametrize("bad", ["0", "-2"])
 def test_max_attempts_below_one_is_one_line_and_exit_2(tmp_path: Path, bad: str) -> None:
     result = run(tmp_path, "mock", "--max-attempts", bad)
-    assert (result.code, result.err) == (2, "error: --max-attempts must be 1 or more\n")
+    assert result.code == 2
+    assert result.err.splitlines()[-1].endswith(f"argument --max-attempts: '{bad}' is less than 1")
+    assert len(result.err.splitlines()) == 2 and result.err.startswith("usage: ")
 
 
 def _every_fifth_throttled() -> zoo.Fault:

@@ -9,8 +9,9 @@ mutant changes:
    clause that holds for the original and fails for the rewritten body is broken as well. A value of the wrong type
    breaks only the type clause (the other keywords apply to values of their type); the ARN must end with '/' and
    the ID, and its resource type must match ``type``.
-2. Error rewrites, ``(error it rewrites, new status, new type)``. An answer that is a throttle or a server fault
-   (429, 5xx) proves nothing about the request. Otherwise: rewriting ValidationException away from 400
+2. Error rewrites, ``(error it rewrites, new status, new type)``. A throttle (429) that outlives the retries
+   proves nothing about the request; a server fault (5xx) that outlives them is an answer like any other, and
+   breaks what needs another. So: rewriting ValidationException away from 400
    ValidationException breaks every request clause that sends invalid identifiers (pattern and maxLength; the only
    identifier shorter than the minimum is the empty one, which no path can carry); rewriting
    ResourceNotFoundException to a status other than 200, 403 or 404 breaks every request clause that sends valid
@@ -160,7 +161,7 @@ def by_body(rewrite: Callable[[dict[str, Any]], dict[str, Any]]) -> set[str]:
 
 def by_error(source: str, status: int, kind: str | None) -> set[str]:
     """Rule 2."""
-    if status == TRANSIENT or status >= 500:
+    if status == TRANSIENT:
         return set()
     out: set[str] = set()
     if source == "ValidationException" and (status, kind) != (400, "ValidationException"):
@@ -214,7 +215,7 @@ def _recorded() -> tuple[tuple[tuple[str, str], ...], frozenset[str]]:
 
 def _required(clause: str, identifier: str, status: int) -> bool:
     """Whether answering ``identifier`` with ``status`` keeps what ``clause`` requires of it."""
-    if status == TRANSIENT or status >= 500:
+    if status == TRANSIENT:
         return True
     if clause in ACCEPTING:
         return status in (200, 403, 404) if valid(identifier) else status == 400

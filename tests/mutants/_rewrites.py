@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bedrock_conformance import contract
+from bedrock_conformance._http import FORCE_ERROR_HEADER
 from bedrock_conformance.mock._members import ProfileMembers
 from bedrock_conformance.mock._members import profile as _profile_members
 
@@ -61,7 +62,9 @@ def is_error(reply: Reply, name: str) -> bool:
 def listing(call: Call) -> Call:
     """A ListInferenceProfiles request signed like ``call`` (the mock checks the signature's form, not its value)."""
     path = contract().documents["operations.json"]["$defs"]["ListInferenceProfiles"]["x-operation"]["path"]
-    return Call("GET", str(path), call.headers)
+    # Without the header that forces an error on the request it copies: the listing itself must answer.
+    headers = tuple((k, v) for k, v in call.headers if k.lower() != FORCE_ERROR_HEADER.lower())
+    return Call("GET", str(path), headers)
 
 
 def listed(call: Call, upstream: Upstream) -> list[Body]:
