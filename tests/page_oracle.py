@@ -175,3 +175,13 @@ def _models(models: list[Any]) -> dict[str, str]:
         if outcomes:
             out[clause] = FAIL if FAIL in outcomes else DEVIATION if DEVIATION in outcomes else PASS
     return out
+
+
+# The page's Errors section: name -> HTTP status.
+PAGE_ERRORS = {
+    "AccessDeniedException": 403,
+    "InternalServerException": 500,
+    "ResourceNotFoundException": 404,
+    "ThrottlingException": 429,
+    "ValidationException": 400,
+}

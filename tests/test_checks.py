@@ -43,15 +43,6 @@ def error(status: int, kind: str, *, via: str = "header") -> Exchange:
 
 NO_ANSWER = Exchange(Request("GET", URL), None, "connection reset by peer")
 
-# The page's error table: name -> HTTP status.
-PAGE_ERRORS = {
-    "AccessDeniedException": 403,
-    "InternalServerException": 500,
-    "ResourceNotFoundException": 404,
-    "ThrottlingException": 429,
-    "ValidationException": 400,
-}
-
 
 @pytest.mark.parametrize(
     ("status", "expected"),

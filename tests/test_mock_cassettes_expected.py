@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
+from page_oracle import PAGE_ERRORS
 
 MOCK = Path(__file__).resolve().parent.parent / "cassettes" / "mock"
 PREFIX = "/inference-profiles"
@@ -35,13 +36,6 @@ HAIKU_BODY = {
     "type": "SYSTEM_DEFINED",
 }
 # The page's Errors section.
-PAGE_ERRORS = {
-    "AccessDeniedException": 403,
-    "InternalServerException": 500,
-    "ResourceNotFoundException": 404,
-    "ThrottlingException": 429,
-    "ValidationException": 400,
-}
 # The page's inferenceProfileIdentifier: pattern and length 1..2048.
 PAGE_PATTERN = (
     r"(arn:aws(|-us-gov|-cn|-iso|-iso-b):bedrock:(|[0-9a-z-]{0,20}):(|[0-9]{12}):"

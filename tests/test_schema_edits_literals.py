@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 import pytest
+from page_oracle import PAGE_ERRORS
 
 from bedrock_conformance._schemas import schemas_dir
 
@@ -39,13 +40,6 @@ PAGE_MEMBERS: dict[str, dict[str, Any]] = {
     "type": {"type": "string", "enum": ["SYSTEM_DEFINED", "APPLICATION"]},
 }
 KEYWORDS = ("type", "format", "minLength", "maxLength", "pattern", "minItems", "maxItems", "enum")
-PAGE_ERRORS = {
-    "AccessDeniedException": 403,
-    "InternalServerException": 500,
-    "ResourceNotFoundException": 404,
-    "ThrottlingException": 429,
-    "ValidationException": 400,
-}
 
 
 def _doc(name: str) -> dict[str, Any]:
