@@ -45,14 +45,16 @@ NO_ANSWER = Exchange(Request("GET", URL), None, "connection reset by peer")
 
 
 @pytest.mark.parametrize(
-    ("status", "expected"),
+    ("status", "throttle", "fault"),
     [
-        *[(s, False) for s in (200, 400, 403, 404, 413, 414, 499)],
-        *[(s, True) for s in (429, 500, 502, 503, 599)],
+        *[(s, False, False) for s in (200, 400, 403, 404, 413, 414, 499)],
+        (429, True, False),
+        *[(s, False, True) for s in (500, 502, 503, 599)],
     ],
 )
-def test_transient_is_a_throttle_or_a_server_fault(status: int, expected: bool) -> None:
-    assert checks.transient(status) is expected
+def test_a_throttle_is_429_and_a_server_fault_is_any_5xx(status: int, throttle: bool, fault: bool) -> None:
+    assert checks.throttled(status) is throttle
+    assert checks.server_fault(status) is fault
 
 
 @pytest.mark.parametrize(("status", "expected"), [(403, True), (400, False), (404, False), (401, False), (500, False)])

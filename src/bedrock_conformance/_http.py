@@ -32,6 +32,8 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
+from ._schemas import contract
+
 SCRUBBED = "<scrubbed>"
 # Headers that carry secrets or per-request signing material; never stored, printed or recorded.
 SECRET_HEADERS = frozenset(
@@ -52,8 +54,8 @@ IDEMPOTENT = frozenset({"GET", "HEAD"})
 # Methods whose request may be sent again after a 5xx or a dropped connection: RFC 9110's idempotent ones (a second
 # DELETE deletes nothing more). A 429 is retried whatever the method: a throttled request was not carried out.
 REPEATABLE = IDEMPOTENT | {"DELETE", "PUT"}
-# Answers a retry may cure (the SDKs' standard mode: throttling, and the transient server errors).
-RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
+# Gateway faults the SDKs' standard mode retries besides the contract's transient errors (HTTP, not the contract).
+GATEWAY_FAULTS = frozenset({502, 503, 504})
 # A request carrying this header asks the target for that modelled error (the reference mock honours it): the
 # error is the point of the request, so it is never retried.
 FORCE_ERROR_HEADER = "x-bedrock-conformance-force-error"
@@ -499,7 +501,10 @@ class Transport:
             return False
         if exchange.response is not None:
             status = exchange.response.status
-            return status in RETRIED_STATUSES and (status == 429 or request.method in REPEATABLE)
+            modelled = contract().transient_statuses
+            if status < 500:  # a throttle: the request was not carried out, whatever its method
+                return status in modelled
+            return (status in modelled or status in GATEWAY_FAULTS) and request.method in REPEATABLE
         return transient and request.method in REPEATABLE
 
     def _note(self, exchange: Exchange) -> None:

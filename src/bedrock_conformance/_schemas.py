@@ -178,6 +178,11 @@ class Contract:
         props = self.documents["operations.json"]["$defs"]["ListInferenceProfilesResponse"]["properties"]
         return next(name for name in props if name != self.list_member)
 
+    @property
+    def transient_statuses(self) -> frozenset[int]:
+        """The statuses of the modelled errors a retry may cure (errors.json x-transient: throttling, server fault)."""
+        return frozenset(self.errors[name].status for name in self.documents["errors.json"]["x-transient"])
+
     def error_for_status(self, status: int) -> ErrorType | None:
         return next((e for e in self.errors.values() if e.status == status), None)
 

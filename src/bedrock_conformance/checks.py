@@ -101,11 +101,6 @@ def check_answer(exchange: Exchange, *, listing: bool = False, strict: bool = Fa
     return []
 
 
-def transient(status: int) -> bool:
-    """A throttle or a server fault: it says nothing about the request (the error clauses still judge it)."""
-    return server_fault(status) or throttled(status)
-
-
 def server_fault(status: int) -> bool:
     """A 5xx: once the transport's retries are spent, the server failed a request the contract gives an answer to."""
     return status >= 500
@@ -114,9 +109,7 @@ def server_fault(status: int) -> bool:
 def throttled(status: int) -> bool:
     """The status of a transient error that is not a server fault (429 ThrottlingException): the target asked to be
     called later, and after the transport's retries it still does. The answer decides nothing."""
-    errors = contract().errors
-    statuses = {errors[n].status for n in contract().documents["errors.json"]["x-transient"]}
-    return status in {s for s in statuses if not server_fault(s)}
+    return status in contract().transient_statuses and not server_fault(status)
 
 
 def _attempts(exchange: Exchange) -> str:
@@ -233,10 +226,13 @@ def expect_not_found(
     ok = exchange.response.status == status and kind == expected
     message = f"{_short(value)} names no profile: {_answered(exchange)}"
     allowed = meta["x-other-account-error"]
-    if other_account and exchange.response.status == contract().errors[allowed].status and kind == allowed:
+    allowed_status = contract().errors[allowed].status
+    if other_account and exchange.response.status == allowed_status and kind == allowed:
         ok, message = True, f"{_short(value)} names another account: {describe(exchange)}"
     if not ok:
-        message += f", not HTTP {status} {expected}" + (f" (or HTTP 403 {allowed})" if other_account else "")
+        message += f", not HTTP {status} {expected}" + (
+            f" (or HTTP {allowed_status} {allowed})" if other_account else ""
+        )
     return Result(meta["id"], Outcome.PASS if ok else Outcome.FAIL, message, exchange, context={"identifier": value})
 
 
