@@ -1,4 +1,7 @@
-"""Load ``schemas/``: documents, clauses, deviations and error types. Nothing here spells a constraint."""
+"""The contract module: read ``schemas/`` once into typed objects (``_model``). Nothing here spells a constraint.
+
+No other module reads the raw documents: they ask the contract for operations, shapes, errors and facts.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,25 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ._model import (
+    CONSTRAINT_KEYWORDS,
+    BehaviourRule,
+    Clause,
+    Constraint,
+    Creates,
+    Deviation,
+    DriftFacts,
+    ErrorType,
+    ErrorWire,
+    KnownDrift,
+    MockAnswer,
+    Operation,
+    SdkFacts,
+    ServiceError,
+    Shape,
+    ValidationWording,
+)
+
 DOCUMENTS = (
     "request.json",
     "response.json",
@@ -22,6 +44,7 @@ DOCUMENTS = (
     "drift.json",
 )
 PARTS = ("request", "response", "error", "behaviour", "sdk", "model")
+REQUEST, RESPONSE, ERRORS, BEHAVIOUR, OPERATIONS, DEVIATIONS, SDK, DRIFT = DOCUMENTS
 
 
 class SchemaError(RuntimeError):
@@ -48,53 +71,6 @@ def schemas_dir() -> Path:
     return data_dir("schemas")
 
 
-@dataclass(frozen=True)
-class Clause:
-    """One checkable sentence of the spec (or fact of the model), as annotated in a schema."""
-
-    id: str
-    keyword: str
-    value: Any
-    spec: str
-    source: str
-    document: str
-    pointer: str
-
-    @property
-    def part(self) -> str:
-        return self.id.split(".", 1)[0]
-
-    @property
-    def member(self) -> str:
-        return self.id.split(".", 1)[1].rsplit(".", 1)[0]
-
-    @property
-    def constraint(self) -> str:
-        return self.id.rsplit(".", 1)[1]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "spec": self.spec, "source": self.source, "schema": f"{self.document}#{self.pointer}"}
-
-
-@dataclass(frozen=True)
-class Deviation:
-    """A recorded way in which real AWS breaks its own page."""
-
-    clause: str
-    summary: str
-    rule: Mapping[str, Any]
-    rule_text: str
-    evidence: tuple[Mapping[str, str], ...]
-
-
-@dataclass(frozen=True)
-class ErrorType:
-    name: str
-    status: int
-    fault: str
-    clause: str
-
-
 def _render(spec: str, value: Any) -> str:
     if isinstance(value, list):
         shown = " | ".join(str(v) for v in value)
@@ -111,13 +87,28 @@ def _escape(token: str) -> str:
 
 @dataclass
 class Contract:
-    """Every schema document, with the clauses and deviations they declare."""
+    """Every schema document, read once into clauses, deviations, errors, operations and the facts around them.
+
+    ``documents`` is the raw JSON, for the digest and for compiling a node; only this module reads it.
+    """
 
     root: Path
     documents: dict[str, dict[str, Any]]
     clauses: dict[str, Clause] = field(default_factory=dict)
     deviations: dict[str, Deviation] = field(default_factory=dict)
     errors: dict[str, ErrorType] = field(default_factory=dict)
+    service_errors: dict[str, ServiceError] = field(default_factory=dict)
+    operations: dict[str, Operation] = field(default_factory=dict)
+    behaviour: dict[str, BehaviourRule] = field(default_factory=dict)
+    roles: dict[str, str] = field(default_factory=dict)
+    arn_templates: dict[str, str] = field(default_factory=dict)
+    resource_types: dict[str, str] = field(default_factory=dict)
+    content_type: str = ""
+    content_type_clause: str = ""
+    signing_name: str = ""
+    error_wire: ErrorWire | None = None
+    sdk: SdkFacts | None = None
+    drift: DriftFacts | None = None
 
     @property
     def digest(self) -> str:
@@ -140,7 +131,31 @@ class Contract:
         return node, doc_name, pointer
 
     def schema(self, document: str, pointer: str = "") -> dict[str, Any]:
+        """The JSON Schema node at ``document#pointer``, for code that compiles JSON Schema (validator, strategies)."""
         return self.resolve(f"{document}#{pointer}", document)[0]
+
+    def schema_of(self, shape: Shape) -> dict[str, Any]:
+        """The JSON Schema node a shape was read from."""
+        return self.schema(shape.document, shape.pointer)
+
+    def part_of(self, document: str) -> str:
+        """The clause part (request, response, error, ...) of a document's own clauses."""
+        return str(self.documents[document].get("x-part", "model"))
+
+    @staticmethod
+    def clause_ids(node: Mapping[str, Any]) -> dict[str, str]:
+        """The clause each keyword of a schema node carries: {keyword: clause id}."""
+        return {keyword: meta["id"] for keyword, meta in node.get("x-clauses", {}).items()}
+
+    @staticmethod
+    def is_sensitive(node: Mapping[str, Any]) -> bool:
+        """Whether a schema node is @sensitive: never echoed in findings, reports or answers."""
+        return bool(node.get("x-sensitive"))
+
+    @property
+    def body_clauses(self) -> list[Clause]:
+        """The clauses response.json declares: those a GetInferenceProfile body (or a List summary) is judged by."""
+        return [c for c in self.clauses.values() if c.document == RESPONSE]
 
     def clauses_of(self, part: str) -> list[Clause]:
         return [c for c in self.clauses.values() if c.part == part]
@@ -151,40 +166,84 @@ class Contract:
         except KeyError:
             raise SchemaError(f"no clause {clause_id!r} in schemas/") from None
 
+    def operation(self, name: str) -> Operation:
+        try:
+            return self.operations[name]
+        except KeyError:
+            raise SchemaError(f"no operation {name!r} in schemas/") from None
+
+    @property
+    def page_operation(self) -> Operation:
+        """The operation the page describes (request.json and response.json): GetInferenceProfile."""
+        return next(op for op in self.operations.values() if op.input.document == REQUEST)
+
+    @property
+    def response(self) -> Shape:
+        """A GetInferenceProfile body (and each ListInferenceProfiles summary)."""
+        output = self.page_operation.output
+        assert output is not None
+        return output
+
+    @property
+    def list_operation(self) -> Operation:
+        """The operation whose answer is a page of profiles (ListInferenceProfiles)."""
+        return next(op for op in self.operations.values() if "items" in op.output_roles)
+
+    @property
+    def create_operation(self) -> Operation:
+        """The operation that makes a profile (CreateInferenceProfile)."""
+        return next(op for op in self.operations.values() if op.creates is not None)
+
+    @property
+    def delete_operation(self) -> Operation:
+        """The operation that removes a profile (DeleteInferenceProfile)."""
+        return next(op for op in self.operations.values() if op.deletable_types)
+
     @property
     def path_label(self) -> str:
         """The URI label of GetInferenceProfile, read from request.json's path template."""
-        path = self.documents["request.json"]["x-operation"]["path"]
-        return path[path.index("{") + 1 : path.index("}")]
+        label = self.page_operation.label
+        assert label is not None
+        return label
 
     def role(self, role: str) -> str:
         """The response member that plays ``role`` (arn, id, name, type, models, description)."""
-        return str(self.documents["response.json"]["x-roles"][role])
+        return str(self.roles[role])
+
+    @property
+    def wire(self) -> ErrorWire:
+        assert self.error_wire is not None
+        return self.error_wire
 
     @property
     def message_member(self) -> str:
         """The one member of every error body."""
-        return next(iter(self.documents["errors.json"]["properties"]))
+        return self.wire.message_member
 
     @property
     def list_member(self) -> str:
         """The member of a ListInferenceProfiles page that holds the summaries."""
-        props = self.documents["operations.json"]["$defs"]["ListInferenceProfilesResponse"]["properties"]
-        return next(name for name, sub in props.items() if sub.get("items", {}).get("$ref") == "response.json")
+        return self.list_operation.output_roles["items"]
 
     @property
     def token_member(self) -> str:
         """The pagination member of a ListInferenceProfiles page (also its query parameter)."""
-        props = self.documents["operations.json"]["$defs"]["ListInferenceProfilesResponse"]["properties"]
-        return next(name for name in props if name != self.list_member)
+        return self.list_operation.output_roles["token"]
 
     @property
     def transient_statuses(self) -> frozenset[int]:
         """The statuses of the modelled errors a retry may cure (errors.json x-transient: throttling, server fault)."""
-        return frozenset(self.errors[name].status for name in self.documents["errors.json"]["x-transient"])
+        return frozenset(e.status for e in self.errors.values() if e.transient)
 
     def error_for_status(self, status: int) -> ErrorType | None:
         return next((e for e in self.errors.values() if e.status == status), None)
+
+    def error_status(self, name: str) -> int:
+        """The HTTP status of any error the service answers with, modelled or not."""
+        known = self.errors.get(name) or self.service_errors.get(name)
+        if known is None:
+            raise SchemaError(f"no error {name!r} in errors.json")
+        return known.status
 
 
 def _walk(node: Any, pointer: str) -> Iterator[tuple[dict[str, Any], str]]:
@@ -237,14 +296,205 @@ def load_contract(root: Path | None = None) -> Contract:
             rule_text=entry["rule_text"],
             evidence=tuple(entry["evidence"]),
         )
-    for name, definition in documents["errors.json"]["$defs"].items():
+    _read_errors(contract)
+    _read_operations(contract)
+    _read_facts(contract)
+    return contract
+
+
+def _plain(entries: Mapping[str, Any]) -> dict[str, Any]:
+    """A mapping of a schema without its ``about`` note."""
+    return {k: v for k, v in entries.items() if k != "about"}
+
+
+def _shape(contract: Contract, name: str, document: str, pointer: str) -> Shape:
+    """The shape of the node written at ``document#pointer``, its ``$ref`` chain followed.
+
+    Keywords beside a ``$ref`` win over the target's, as in the validator; members and items are read where the
+    node that supplies them is written.
+    """
+    node = contract.schema(document, pointer)
+    merged: dict[str, Any] = {}
+    origin: dict[str, tuple[str, str]] = {}
+    where, at, part = document, pointer, contract.part_of(document)
+    while True:
+        for key, value in node.items():
+            if key not in merged and key != "$ref":
+                merged[key], origin[key] = value, (where, at)
+        if "$ref" not in node:
+            break
+        node, where, at = contract.resolve(node["$ref"], where)
+        part = contract.part_of(where)
+    clauses = Contract.clause_ids(merged)
+    members: dict[str, Shape] = {}
+    if "properties" in merged:
+        doc, ptr = origin["properties"]
+        members = {m: _shape(contract, m, doc, f"{ptr}/properties/{_escape(m)}") for m in merged["properties"]}
+    items = None
+    if "items" in merged:
+        doc, ptr = origin["items"]
+        items = _shape(contract, name, doc, f"{ptr}/items")
+    return Shape(
+        name=name,
+        document=document,
+        pointer=pointer,
+        part=part,
+        type=merged.get("type"),
+        constraints={k: Constraint(k, merged[k], clauses.get(k)) for k in CONSTRAINT_KEYWORDS if k in merged},
+        members=members,
+        required=tuple(merged.get("required", ())),
+        items=items,
+        location=str(merged.get("x-location", "body")),
+        sensitive=Contract.is_sensitive(merged),
+        on_page=bool(merged.get("x-on-page", True)),
+        default=merged.get("x-default"),
+        clauses=clauses,
+        roles=_plain(merged.get("x-members", {})),
+    )
+
+
+def _ref(ref: str | None) -> tuple[str, str] | None:
+    """``document#pointer`` as (document, pointer)."""
+    if not ref:
+        return None
+    document, _, pointer = ref.partition("#")
+    return document, pointer
+
+
+def _read_operations(contract: Contract) -> None:
+    """Every operation drift.json's x-operations indexes: its HTTP binding, input and output, IAM and errors.
+
+    An operation is data: a definition with an x-operation (request.json or an operations.json $defs entry) and its
+    entry in drift.json.
+    """
+    docs = contract.documents
+    for name, spec in _plain(docs[DRIFT]["x-operations"]).items():
+        input_ref, output_ref = _ref(spec["input"]), _ref(spec.get("output"))
+        assert input_ref is not None
+        definition = contract.schema(*input_ref)
+        http = definition["x-operation"]
+        iam = definition["x-iam"]
+        creates = definition.get("x-creates")
+        exact = bool(spec.get("exactErrors"))
+        input_shape = _shape(contract, name, *input_ref)
+        query = definition.get("x-query") or {
+            m: m for m, s in input_shape.members.items() if s.location == "querystring"
+        }
+        contract.operations[name] = Operation(
+            name=name,
+            method=http["method"],
+            path=http["path"],
+            success_status=int(http["successStatus"]),
+            input=input_shape,
+            output=_shape(contract, f"{name}Response", *output_ref) if output_ref else None,
+            iam_action=iam["action"],
+            iam_resource_type=iam["resourceType"],
+            query=dict(query),
+            exact_errors=exact,
+            errors=tuple(contract.errors) if exact else (),
+            invalid_answer=definition.get("x-invalid-answer"),
+            valid_answers=tuple(definition.get("x-valid-answers", ())),
+            creates=None
+            if creates is None
+            else Creates(
+                creates["type"], creates["status"], creates["idAlphabet"], int(creates["idLength"]), creates["source"]
+            ),
+            deletable_types=tuple(definition.get("x-deletable-types", ())),
+        )
+    unlisted = [n for n, d in docs[OPERATIONS]["$defs"].items() if "x-operation" in d and n not in contract.operations]
+    if unlisted:
+        raise SchemaError(f"operations.json defines {', '.join(unlisted)} but drift.json x-operations does not list it")
+
+
+def _read_errors(contract: Contract) -> None:
+    doc = contract.documents[ERRORS]
+    transient = tuple(doc["x-transient"])
+    for name, definition in doc["$defs"].items():
         contract.errors[name] = ErrorType(
             name=name,
             status=definition["x-http-status"],
             fault=definition["x-fault"],
             clause=definition["x-clauses"]["x-http-status"]["id"],
+            default_message=definition["x-default-message"],
+            transient=name in transient,
         )
-    return contract
+    for name, entry in doc["x-service-errors"].items():
+        if isinstance(entry, dict):
+            contract.service_errors[name] = ServiceError(name, entry["x-http-status"], entry["source"])
+    words = doc["x-validation-message"]
+    clauses = Contract.clause_ids(doc)
+    contract.error_wire = ErrorWire(
+        type_header=doc["x-type-header"],
+        type_body_members=tuple(doc["x-type-body-members"]),
+        message_members=tuple(doc["x-message-members"]),
+        namespace=doc["x-type-namespace"],
+        body_members=tuple(doc["properties"]),
+        body_clause=clauses["type"],
+        type_clause=clauses["x-type-header"],
+        message_clauses=Contract.clause_ids(next(iter(doc["properties"].values()))),
+        transient=transient,
+        validation=ValidationWording(
+            one=words["one"],
+            many=words["many"],
+            separator=words["separator"],
+            detail=words["detail"],
+            detail_null=words["detailNull"],
+            detail_sensitive=words["detailSensitive"],
+            list_member=words["listMember"],
+            enum_separator=words["enumSeparator"],
+            constraints=dict(words["constraints"]),
+        ),
+        mock_answers={
+            key: MockAnswer(entry["error"], entry.get("message"), entry.get("limit"))
+            for key, entry in doc["x-mock-answers"].items()
+            if isinstance(entry, dict)
+        },
+    )
+
+
+def _read_facts(contract: Contract) -> None:
+    """Roles, ARN templates, resource types, content type, signing name, behaviour rules, sdk.json and drift.json."""
+    docs = contract.documents
+    response = docs[RESPONSE]
+    contract.roles = dict(response["x-roles"])
+    contract.arn_templates = _plain(response["x-arn-templates"])
+    contract.content_type = response["x-content-type"]
+    contract.content_type_clause = Contract.clause_ids(response)["x-content-type"]
+    contract.resource_types = dict(docs[BEHAVIOUR]["x-resource-types"])
+    contract.signing_name = docs[OPERATIONS]["x-service"]["signingName"]
+    for key, meta in docs[BEHAVIOUR]["x-clauses"].items():
+        contract.behaviour[key] = BehaviourRule(
+            key=key,
+            clause=meta["id"],
+            expect_error=meta.get("x-expect-error"),
+            inconclusive_error=meta.get("x-inconclusive-error"),
+            other_account_error=meta.get("x-other-account-error"),
+            value=meta.get("x-value"),
+        )
+    sdk = docs[SDK]
+    contract.sdk = SdkFacts(
+        operation=sdk["x-operation"],
+        clauses=Contract.clause_ids(sdk),
+        edge_timestamps=tuple(sdk["x-edge-timestamps"]["values"]),
+        sdks={k: v for k, v in sdk["x-sdks"].items() if isinstance(v, dict)},
+        known_defects=tuple(sdk.get("x-known-defects", {}).get("defects", [])),
+    )
+    drift = docs[DRIFT]
+    contract.drift = DriftFacts(
+        service=drift["x-model"]["service"],
+        known=tuple(
+            KnownDrift(
+                operation=e["operation"],
+                member=e["member"],
+                aspect=e["aspect"],
+                page=str(e["page"]),
+                model=str(e["model"]),
+                summary=e["summary"],
+                source=e["source"],
+            )
+            for e in drift.get("x-known-drift", [])
+        ),
+    )
 
 
 @functools.lru_cache(maxsize=1)

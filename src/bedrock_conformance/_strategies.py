@@ -12,6 +12,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from ._ecma import compile_whole
+from ._model import Shape
 from ._regex import (
     branch_examples,
     matching,
@@ -130,7 +131,8 @@ def _all_pass(findings: list[Any]) -> bool:
 
 # ---------------------------------------------------------------------------------------------- identifiers
 def _identifier_schema() -> Mapping[str, Any]:
-    return contract().schema("request.json", f"/properties/{contract().path_label}")
+    the_contract = contract()
+    return the_contract.schema_of(the_contract.page_operation.members[the_contract.path_label])
 
 
 def _identifier_ok(value: str) -> bool:
@@ -168,8 +170,13 @@ def identifier_examples() -> dict[str, str]:
     return examples
 
 
+def from_shape(shape: Shape) -> st.SearchStrategy[Any]:
+    """Values that keep every keyword of a shape of the shipped contract."""
+    return from_schema(contract().schema_of(shape), shape.document)
+
+
 def _violations(
-    schema: Mapping[str, Any], keyword: str, valid: st.SearchStrategy[Any], document: str = "response.json"
+    schema: Mapping[str, Any], keyword: str, valid: st.SearchStrategy[Any], document: str | None = None
 ) -> st.SearchStrategy[Any]:
     """Values that break ``keyword`` of ``schema``; other keywords are kept where the schema allows it."""
     if keyword == "type":
@@ -197,7 +204,7 @@ def _violations(
         return st.lists(valid, max_size=schema["minItems"] - 1) if schema["minItems"] > 1 else st.just([])
     if keyword == "maxItems":
         limit = schema["maxItems"]
-        item = from_schema(schema["items"], document)
+        item = from_schema(schema["items"], document or contract().response.document)
         # Items from a small pool repeat, so the list breaks any relaxed rule that wants them unique.
         return st.tuples(st.lists(item, min_size=1, max_size=2), st.integers(limit + 1, limit + 3)).flatmap(
             lambda t: st.lists(st.sampled_from(t[0]), min_size=t[1], max_size=t[1])
@@ -255,13 +262,12 @@ def invalid_identifier_examples(clause_id: str) -> tuple[str, ...]:
 # ---------------------------------------------------------------------------------------------- response bodies
 def _node_of(clause: Clause) -> tuple[Mapping[str, Any], dict[str, str]]:
     the_contract = contract()
-    node_pointer = clause.pointer.rsplit("/x-clauses/", 1)[0]
-    schema = the_contract.schema(clause.document, node_pointer)
-    return schema, {k: v["id"] for k, v in schema.get("x-clauses", {}).items()}
+    schema = the_contract.schema(clause.document, clause.node_pointer)
+    return schema, the_contract.clause_ids(schema)
 
 
 def _path_of(clause: Clause) -> list[str]:
-    tokens = [t for t in clause.pointer.rsplit("/x-clauses/", 1)[0].split("/") if t]
+    tokens = [t for t in clause.node_pointer.split("/") if t]
     path: list[str] = []
     i = 0
     while i < len(tokens):
@@ -278,9 +284,7 @@ def _path_of(clause: Clause) -> list[str]:
 
 def valid_bodies() -> st.SearchStrategy[dict[str, Any]]:
     """GetInferenceProfile bodies that keep every response clause (no deviation either)."""
-    return from_schema(contract().schema("response.json"), "response.json").filter(
-        lambda b: _all_pass(validate_response(b))
-    )
+    return from_shape(contract().response).filter(lambda b: _all_pass(validate_response(b)))
 
 
 def response_clauses() -> list[Clause]:

@@ -15,7 +15,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from ._schemas import contract
-from ._strategies import from_schema, valid_identifiers
+from ._strategies import from_shape, valid_identifiers
 from ._validator import failing, validate_identifier
 
 
@@ -46,9 +46,9 @@ class Arn:
 
 def donors() -> st.SearchStrategy[Arn]:
     """ARNs the response schema allows, with an id the response schema allows, a region and an account."""
-    response = contract().documents["response.json"]["properties"]
-    arns = from_schema(response[contract().role("arn")], "response.json")
-    ids = from_schema(response[contract().role("id")], "response.json")
+    response = contract().response.members
+    arns = from_shape(response[contract().role("arn")])
+    ids = from_shape(response[contract().role("id")])
 
     def build(pair: tuple[str, str]) -> Arn | None:
         arn = Arn.parse(pair[0])

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._ecma import compile_matcher, compile_whole, whole_match
-from ._schemas import Contract, Deviation, contract
+from ._model import Deviation, Shape
+from ._schemas import Contract, contract
 
 REDACTED = "<redacted>"
 
@@ -387,7 +388,7 @@ class Validator:
 
     def __init__(self, document: str, pointer: str = "", *, member: str = "", the_contract: Contract | None = None):
         self.contract = the_contract or contract()
-        part = self.contract.documents[document].get("x-part", "model")
+        part = self.contract.part_of(document)
         self.root = self._compile(self.contract.schema(document, pointer), document, part, member)
         self.root.prepare()
 
@@ -395,9 +396,8 @@ class Validator:
         if "$ref" in schema:
             target, document, _ = self.contract.resolve(schema["$ref"], document)
             schema = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
-            part = self.contract.documents[document].get("x-part", part)
-        clause_ids = {k: v["id"] for k, v in schema.get("x-clauses", {}).items()}
-        node = _Node(part, member, schema, clause_ids, bool(schema.get("x-sensitive")))
+            part = self.contract.part_of(document)
+        node = _Node(part, member, schema, self.contract.clause_ids(schema), self.contract.is_sensitive(schema))
         node.declared_only = part != "model"
         for keyword in _HOLDS:
             if keyword in schema and node.reports(keyword):
@@ -432,6 +432,11 @@ def validator(document: str, pointer: str = "", member: str = "") -> Validator:
     if key not in _CACHE:
         _CACHE[key] = Validator(document, pointer, member=member)
     return _CACHE[key]
+
+
+def shape_validator(shape: Shape, member: str = "") -> Validator:
+    """A cached validator for a shape of the shipped contract (a body, an operation's input, one member)."""
+    return validator(shape.document, shape.pointer, member)
 
 
 class NotJSON(ValueError):
@@ -470,9 +475,11 @@ def validate_response(
     """Check a GetInferenceProfile 200 body (parsed JSON, or raw bytes/str) clause by clause."""
     parsed, problem = _parse_body(body)
     if problem is not None:
-        clause = validator("response.json").root.clause_id("type")
+        clause = shape_validator(contract().response).root.clause_id("type")
         return [Finding(clause, Outcome.FAIL, pointer, None, problem, "type", "object")]
-    return validator("response.json").validate(parsed, strict=strict, show_sensitive=show_sensitive, pointer=pointer)
+    return shape_validator(contract().response).validate(
+        parsed, strict=strict, show_sensitive=show_sensitive, pointer=pointer
+    )
 
 
 def validate_list_page(body: Any, *, strict: bool = False, show_sensitive: bool = False) -> list[Finding]:
@@ -491,17 +498,17 @@ def validate_list_page(body: Any, *, strict: bool = False, show_sensitive: bool 
 def validate_identifier(value: str, *, strict: bool = False) -> list[Finding]:
     """Check a GetInferenceProfile path label (already percent-decoded) against the request clauses."""
     label = contract().path_label
-    return validator("request.json", f"/properties/{label}", label).validate(value, strict=strict)
+    return shape_validator(contract().page_operation.members[label], label).validate(value, strict=strict)
 
 
 def validate_request_member(member: str, value: Any) -> list[Finding]:
-    """Check one request parameter (a property of ``request.json``)."""
-    return validator("request.json", f"/properties/{member}", member).validate(value)
+    """Check one request parameter of GetInferenceProfile."""
+    return shape_validator(contract().page_operation.members[member], member).validate(value)
 
 
 def validate_operation(operation: str, value: Any) -> list[Finding]:
-    """Check an input of a sibling operation (``operations.json#/$defs/<operation>``)."""
-    return validator("operations.json", f"/$defs/{operation}", "").validate(value)
+    """Check an input of a sibling operation (ListInferenceProfiles, CreateInferenceProfile, ...)."""
+    return shape_validator(contract().operation(operation).input).validate(value)
 
 
 def _type_name(value: str) -> str:
@@ -515,13 +522,13 @@ def _type_name(value: str) -> str:
 
 def error_type(headers: Mapping[str, str], body: Any) -> str | None:
     """The rest-json error type: the type header, else the body's code, Code or __type, each read by ``_type_name``."""
-    spec = contract().documents["errors.json"]
-    wanted = spec["x-type-header"].lower()
+    wire = contract().wire
+    wanted = wire.type_header.lower()
     for name, value in headers.items():
         if name.lower() == wanted and value.strip():
             return _type_name(value) or None
     if isinstance(body, dict):
-        for member in spec["x-type-body-members"]:
+        for member in wire.type_body_members:
             found = body.get(member)
             if isinstance(found, str) and found:
                 return _type_name(found) or None
@@ -531,14 +538,13 @@ def error_type(headers: Mapping[str, str], body: Any) -> str | None:
 def validate_error(status: int, headers: Mapping[str, str], body: Any) -> list[Finding]:
     """Check an error answer: readable JSON body, a readable type, a message, and the type's status."""
     the_contract = contract()
-    spec = the_contract.documents["errors.json"]
-    clauses = spec["x-clauses"]
+    wire = the_contract.wire
     parsed, problem = _parse_body(body)
     out: list[Finding] = []
     is_object = problem is None and isinstance(parsed, dict)
     out.append(
         Finding(
-            clauses["type"]["id"],
+            wire.body_clause,
             Outcome.PASS if is_object else Outcome.FAIL,
             "",
             None,
@@ -550,22 +556,21 @@ def validate_error(status: int, headers: Mapping[str, str], body: Any) -> list[F
     kind = error_type(headers, parsed if is_object else None)
     out.append(
         Finding(
-            clauses["x-type-header"]["id"],
+            wire.type_clause,
             Outcome.PASS if kind else Outcome.FAIL,
             "",
             kind,
             f"error type {kind}"
             if kind
-            else f"HTTP {status}: no {spec['x-type-header']} header and no "
-            + "/".join(spec["x-type-body-members"])
+            else f"HTTP {status}: no {wire.type_header} header and no "
+            + "/".join(wire.type_body_members)
             + " in the body",
             "x-type-header",
         )
     )
     if is_object:
-        message_members = [m for m in spec["x-message-members"] if m in parsed]
-        member_clauses = spec["properties"][the_contract.message_member]["x-clauses"]
-        required_id, type_id = member_clauses["required"]["id"], member_clauses["type"]["id"]
+        message_members = [m for m in wire.message_members if m in parsed]
+        required_id, type_id = wire.message_clauses["required"], wire.message_clauses["type"]
         out.append(
             Finding(
                 required_id,
@@ -574,7 +579,7 @@ def validate_error(status: int, headers: Mapping[str, str], body: Any) -> list[F
                 None,
                 f"has {message_members[0]}"
                 if message_members
-                else "the body has no " + " or ".join(spec["x-message-members"]),
+                else "the body has no " + " or ".join(wire.message_members),
                 "required",
             )
         )

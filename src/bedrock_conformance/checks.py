@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._http import Exchange
+from ._model import BehaviourRule, Shape
 from ._schemas import contract
 from ._validator import (
     Finding,
@@ -78,13 +79,12 @@ def describe(exchange: Exchange) -> str:
 
 def check_content_type(exchange: Exchange) -> Result:
     the_contract = contract()
-    schema = the_contract.documents["response.json"]
-    clause = schema["x-clauses"]["x-content-type"]["id"]
+    clause, wanted = the_contract.content_type_clause, the_contract.content_type
     assert exchange.response is not None
     got = exchange.response.header("Content-Type")
     media = (got or "").split(";", 1)[0].strip().lower()
-    ok = media == schema["x-content-type"]
-    message = f"Content-Type {got!r}" if ok else f"Content-Type is {got!r}, not {schema['x-content-type']}"
+    ok = media == wanted
+    message = f"Content-Type {got!r}" if ok else f"Content-Type is {got!r}, not {wanted}"
     return Result(clause, Outcome.PASS if ok else Outcome.FAIL, message, exchange)
 
 
@@ -132,12 +132,8 @@ def _answered(exchange: Exchange) -> str:
 
 def denied(status: int) -> bool:
     """An access-denied answer: it says the caller may not look, nothing about the profile itself."""
-    meta = _behaviour("unknownIdentifier")
-    return status == contract().errors[meta["x-inconclusive-error"]].status
-
-
-def _request_spec() -> Mapping[str, Any]:
-    return contract().documents["request.json"]
+    rule = _behaviour("unknownIdentifier")
+    return status == contract().errors[str(rule.inconclusive_error)].status
 
 
 def expect_rejected(exchange: Exchange, clause: str, value: str) -> Result | None:
@@ -147,7 +143,7 @@ def expect_rejected(exchange: Exchange, clause: str, value: str) -> Result | Non
     """
     if exchange.response is None:
         return None
-    expected = _request_spec()["x-invalid-answer"]
+    expected = str(contract().page_operation.invalid_answer)
     status = contract().errors[expected].status
     got = describe(exchange)
     if exchange.response.status == status and answer_type(exchange) == expected:
@@ -172,7 +168,7 @@ def expect_accepted(exchange: Exchange, clause: str, value: str, success: int) -
     if exchange.response is None:
         return None
     errors = contract().errors
-    ok_statuses = {success} | {errors[name].status for name in _request_spec()["x-valid-answers"]}
+    ok_statuses = {success} | {errors[name].status for name in contract().page_operation.valid_answers}
     status = exchange.response.status
     if status in ok_statuses:
         return Result(
@@ -195,12 +191,12 @@ def _short(value: str) -> str:
     return text if len(text) <= 80 else f"{text[:60]}…{text[-12:]} ({len(value)} characters)"
 
 
-def _behaviour(key: str) -> Mapping[str, Any]:
-    return contract().documents["behaviour.json"]["x-clauses"][key]
+def _behaviour(key: str) -> BehaviourRule:
+    return contract().behaviour[key]
 
 
 def behaviour_clause(key: str) -> str:
-    return str(_behaviour(key)["id"])
+    return _behaviour(key).clause
 
 
 def expect_not_found(
@@ -212,20 +208,20 @@ def expect_not_found(
     A 5xx that outlived the transport's retries fails; a throttle that did is inconclusive. An ARN of another account
     (``other_account``) may get the clause's other-account error instead.
     """
-    meta = _behaviour("unknownIdentifier")
+    rule = _behaviour("unknownIdentifier")
     if exchange.response is None:
         return None
     if throttled(exchange.response.status):
-        return still_throttled(exchange, meta["id"])
+        return still_throttled(exchange, rule.clause)
     if denied(exchange.response.status) and not access_proven and not other_account:
         message = f"were {describe(exchange)} before any listed profile resolved: access may be denied to every profile"
-        return Result(meta["id"], Outcome.SKIP, message, exchange)
-    expected = meta["x-expect-error"]
+        return Result(rule.clause, Outcome.SKIP, message, exchange)
+    expected = str(rule.expect_error)
     status = contract().errors[expected].status
     kind = answer_type(exchange)
     ok = exchange.response.status == status and kind == expected
     message = f"{_short(value)} names no profile: {_answered(exchange)}"
-    allowed = meta["x-other-account-error"]
+    allowed = str(rule.other_account_error)
     allowed_status = contract().errors[allowed].status
     if other_account and exchange.response.status == allowed_status and kind == allowed:
         ok, message = True, f"{_short(value)} names another account: {describe(exchange)}"
@@ -233,7 +229,7 @@ def expect_not_found(
         message += f", not HTTP {status} {expected}" + (
             f" (or HTTP {allowed_status} {allowed})" if other_account else ""
         )
-    return Result(meta["id"], Outcome.PASS if ok else Outcome.FAIL, message, exchange, context={"identifier": value})
+    return Result(rule.clause, Outcome.PASS if ok else Outcome.FAIL, message, exchange, context={"identifier": value})
 
 
 # ------------------------------------------------------------------------------------------------ clause verdicts
@@ -289,28 +285,25 @@ def clause_verdict(results: list[Result], skip_reason: str | None = None) -> Ver
     return Verdict(outcome, note, decided, undecided)
 
 
-def _normalise(value: Any, schema: Mapping[str, Any], document: str) -> Any:
-    """``value`` with every member the schema says is a ``date-time`` replaced by the instant it names.
+def _normalise(value: Any, shape: Shape | None) -> Any:
+    """``value`` with every member the shape says is a ``date-time`` replaced by the instant it names.
 
     Only those members: a description that happens to look like a date-time is text, compared as written.
     """
-    if "$ref" in schema:
-        schema, document, _ = contract().resolve(schema["$ref"], document)
-    if isinstance(value, str) and schema.get("format") == "date-time":
+    if shape is None:
+        return value
+    if isinstance(value, str) and shape.timestamp:
         return instant(value) or value
     if isinstance(value, dict):
-        properties = schema.get("properties", {})
-        return {k: _normalise(v, properties.get(k, {}), document) for k, v in value.items()}
+        return {k: _normalise(v, shape.members.get(k)) for k, v in value.items()}
     if isinstance(value, list):
-        items = schema.get("items", {})
-        return [_normalise(v, items if isinstance(items, Mapping) else {}, document) for v in value]
+        return [_normalise(v, shape.items) for v in value]
     return value
 
 
 def _profile(body: Any) -> Any:
     """A profile body (a Get answer or a List summary) with its timestamps as instants."""
-    document = "response.json"
-    return _normalise(body, contract().documents[document], document)
+    return _normalise(body, contract().response)
 
 
 def identifies(exchange: Exchange, identifier: str, success: int) -> Result | None:
@@ -375,7 +368,7 @@ def check_profile_shape(body: Mapping[str, Any], exchange: Exchange | None) -> l
         )
     )
     parts = _arn_parts(arn)
-    types = the_contract.documents["behaviour.json"]["x-resource-types"]
+    types = the_contract.resource_types
     if isinstance(kind, str) and kind in types and parts is not None:
         ok = parts[0] == types[kind]
         out.append(

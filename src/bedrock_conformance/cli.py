@@ -132,7 +132,7 @@ def _check(kind: str, body: Any, strict: bool, show_sensitive: bool) -> list[Fin
 
 
 def _response_clauses() -> list[Clause]:
-    return [c for c in contract().clauses.values() if c.document == "response.json"]
+    return contract().body_clauses
 
 
 def _skip_reason(clause: Clause, kind: str, body: Any) -> str:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ._model import ErrorType, KnownDrift, Operation, ServiceError, Shape
 from ._schemas import Contract, SchemaError, load_contract
 
 ABSENT = "absent"
@@ -91,21 +92,6 @@ class Row:
             "status": self.status.value,
             "note": self.note,
         }
-
-
-@dataclass
-class KnownDrift:
-    operation: str
-    member: str
-    aspect: str
-    page: str
-    model: str
-    summary: str
-    source: str
-
-    @property
-    def key(self) -> tuple[str, str, str]:
-        return (self.operation, self.member, self.aspect)
 
 
 @dataclass
@@ -207,39 +193,22 @@ class _Comparer:
         self.shapes: Mapping[str, Any] = model["shapes"]
         self.rows: list[Row] = []
 
-    # ---- schemas/ side
-    def node(self, ref: str) -> tuple[dict[str, Any], str]:
-        """The schema at ``document#pointer``, with the document it lives in."""
-        document = ref.partition("#")[0]
-        target, doc, _ = self.contract.resolve(ref, document)
-        return target, doc
-
-    def resolved(self, schema: Mapping[str, Any], document: str) -> tuple[dict[str, Any], str]:
-        """Follow ``$ref`` chains; keywords beside a ``$ref`` (x-location) are kept."""
-        merged = dict(schema)
-        while "$ref" in merged:
-            target, document, _ = self.contract.resolve(merged["$ref"], document)
-            merged = {**target, **{k: v for k, v in merged.items() if k != "$ref"}}
-        return merged, document
-
     # ---- rows
     def add(self, operation: str, member: str, aspect: str, schemas: Any, model: Any) -> None:
         self.rows.append(Row(operation, member, aspect, _show(schemas), _show(model)))
 
-    def operation(self, name: str, spec: Mapping[str, Any]) -> None:
+    def operation(self, ours: Operation) -> None:
+        name = ours.name
         op = self.model.get("operations", {}).get(name)
         if op is None:
             self.add(name, "operation", "member", PRESENT, ABSENT)
             return
-        http, _ = self.node(spec["http"])
         model_http = op.get("http", {})
-        self.add(name, "http", "method", http.get("method"), model_http.get("method"))
-        self.add(name, "http", "path", http.get("path"), model_http.get("requestUri"))
-        self.add(name, "http", "status", http.get("successStatus"), model_http.get("responseCode", 200))
-        for side in ("input", "output"):
-            schema_ref = spec.get(side)
+        self.add(name, "http", "method", ours.method, model_http.get("method"))
+        self.add(name, "http", "path", ours.path, model_http.get("requestUri"))
+        self.add(name, "http", "status", ours.success_status, model_http.get("responseCode", 200))
+        for side, schema in (("input", ours.input), ("output", ours.output)):
             shape_name = op.get(side, {}).get("shape")
-            schema = self.resolved(*self.node(schema_ref)) if schema_ref else None
             if schema is None and shape_name is None:
                 continue
             if schema is None:
@@ -250,20 +219,18 @@ class _Comparer:
             if shape_name is None:
                 self.add(name, side, "member", PRESENT, ABSENT)
                 continue
-            self.structure(name, side, schema[0], schema[1], self.shapes[shape_name], top=True)
-        self.errors(name, op, bool(spec.get("exactErrors")))
+            self.structure(name, side, schema, self.shapes[shape_name], top=True)
+        self.errors(name, op, ours.exact_errors)
 
-    def structure(
-        self, op: str, path: str, schema: Mapping[str, Any], document: str, shape: Mapping[str, Any], *, top: bool
-    ) -> None:
+    def structure(self, op: str, path: str, schema: Shape, shape: Mapping[str, Any], *, top: bool) -> None:
         members = shape.get("members", {})
         wire = {m.get("locationName", name): (name, m) for name, m in members.items()}
-        properties = schema.get("properties", {})
+        properties = schema.members
         required_model = set(shape.get("required", []))
         if shape.get("union") and len(members) == 1:
             # A union needs exactly one member set; with one member, that member is required.
             required_model = set(members)
-        required_schema = set(schema.get("required", []))
+        required_schema = set(schema.required)
         for name in sorted(set(wire) | set(properties), key=str.lower):
             where = f"{path}.{name}"
             self.add(
@@ -272,86 +239,75 @@ class _Comparer:
             if name not in wire or name not in properties:
                 continue
             model_name, member = wire[name]
-            sub, sub_doc = self.resolved(properties[name], document)
+            sub = properties[name]
             if top:
-                self.add(op, where, "location", sub.get("x-location", "body"), member.get("location", "body"))
+                self.add(op, where, "location", sub.location, member.get("location", "body"))
             self.add(op, where, "required", name in required_schema, model_name in required_model)
-            self.value(op, where, sub, sub_doc, member["shape"])
+            self.value(op, where, sub, member["shape"])
 
-    def value(self, op: str, path: str, schema: Mapping[str, Any], document: str, shape_name: str) -> None:
+    def value(self, op: str, path: str, schema: Shape, shape_name: str) -> None:
         shape = self.shapes[shape_name]
         kind = shape.get("type", "")
         json_type = _JSON_TYPES.get(kind, kind)
-        self.add(op, path, "type", schema.get("type"), json_type)
-        if kind == "timestamp" or "format" in schema:
+        ours = schema.constraints
+        self.add(op, path, "type", schema.type, json_type)
+        if kind == "timestamp" or "format" in ours:
             model_format = _TIMESTAMP_FORMATS.get(shape.get("timestampFormat", ""), _DEFAULT_TIMESTAMP_FORMAT)
-            self.add(op, path, "format", schema.get("format"), model_format if kind == "timestamp" else None)
+            self.add(op, path, "format", schema.limit("format"), model_format if kind == "timestamp" else None)
         low, high = _BOUNDS.get(json_type, ("minimum", "maximum"))
         for keyword, model_key in ((low, "min"), (high, "max")):
-            if keyword in schema or model_key in shape:
-                self.add(op, path, keyword, schema.get(keyword), shape.get(model_key))
-        if "pattern" in schema or "pattern" in shape:
-            ours = _strip_anchors(schema["pattern"]) if "pattern" in schema else None
+            if keyword in ours or model_key in shape:
+                self.add(op, path, keyword, schema.limit(keyword), shape.get(model_key))
+        if "pattern" in ours or "pattern" in shape:
+            pattern = _strip_anchors(schema.limit("pattern")) if "pattern" in ours else None
             theirs = _strip_anchors(shape["pattern"]) if "pattern" in shape else None
-            self.add(op, path, "pattern", ours, theirs)
-        if "enum" in schema or "enum" in shape:
+            self.add(op, path, "pattern", pattern, theirs)
+        if "enum" in ours or "enum" in shape:
             self.add(
                 op,
                 path,
                 "enum",
-                sorted(schema["enum"]) if "enum" in schema else None,
+                sorted(schema.enum) if "enum" in ours else None,
                 sorted(shape["enum"]) if "enum" in shape else None,
             )
-        if schema.get("x-sensitive") or shape.get("sensitive"):
-            self.add(op, path, "sensitive", bool(schema.get("x-sensitive")), bool(shape.get("sensitive")))
+        if schema.sensitive or shape.get("sensitive"):
+            self.add(op, path, "sensitive", schema.sensitive, bool(shape.get("sensitive")))
         if json_type == "array" and "member" in shape:
-            items, items_doc = self.resolved(schema.get("items", {}), document)
-            self.value(op, f"{path}[]", items, items_doc, shape["member"]["shape"])
+            items = schema.items or Shape(schema.name, schema.document, f"{schema.pointer}/items", schema.part, None)
+            self.value(op, f"{path}[]", items, shape["member"]["shape"])
         elif kind == "structure":
-            self.structure(op, path, schema, document, shape, top=False)
+            self.structure(op, path, schema, shape, top=False)
 
     def errors(self, op: str, model_op: Mapping[str, Any], exact: bool) -> None:
-        errors_doc = self.contract.documents["errors.json"]
-        modelled = errors_doc["$defs"]
-        service_errors = {k: v for k, v in errors_doc.get("x-service-errors", {}).items() if isinstance(v, dict)}
-        body_members = sorted(errors_doc.get("properties", {}))
+        modelled = self.contract.errors
+        service_errors = self.contract.service_errors
+        body_members = sorted(self.contract.wire.body_members)
         model_errors = [e["shape"] for e in model_op.get("errors", [])]
         names = sorted(set(model_errors) | (set(modelled) if exact else set()))
         for name in names:
             where = f"errors.{name}"
-            ours = modelled.get(name) or service_errors.get(name)
+            ours: ErrorType | ServiceError | None = modelled.get(name) or service_errors.get(name)
             in_model = name in model_errors
             self.add(op, where, "error", PRESENT if ours else ABSENT, PRESENT if in_model else ABSENT)
             if ours is None or not in_model:
                 continue
             shape = self.shapes.get(name, {})
-            self.add(op, where, "status", ours.get("x-http-status"), shape.get("error", {}).get("httpStatusCode"))
-            if "x-fault" in ours:
-                self.add(op, where, "fault", ours["x-fault"], "server" if shape.get("fault") else "client")
+            self.add(op, where, "status", ours.status, shape.get("error", {}).get("httpStatusCode"))
+            if isinstance(ours, ErrorType):
+                self.add(op, where, "fault", ours.fault, "server" if shape.get("fault") else "client")
             self.add(op, where, "members", body_members, sorted(shape.get("members", {})))
 
 
 def known_drift(contract: Contract) -> list[KnownDrift]:
-    return [
-        KnownDrift(
-            operation=e["operation"],
-            member=e["member"],
-            aspect=e["aspect"],
-            page=str(e["page"]),
-            model=str(e["model"]),
-            summary=e["summary"],
-            source=e["source"],
-        )
-        for e in contract.documents["drift.json"].get("x-known-drift", [])
-    ]
+    assert contract.drift is not None
+    return list(contract.drift.known)
 
 
 def compare(contract: Contract, model: Mapping[str, Any], model_label: str = "model") -> DriftReport:
     """Every fact of every operation drift.json lists, judged same, known drift, or new drift."""
     comparer = _Comparer(contract, model)
-    for name, spec in contract.documents["drift.json"]["x-operations"].items():
-        if isinstance(spec, dict):
-            comparer.operation(name, spec)
+    for operation in contract.operations.values():
+        comparer.operation(operation)
     report = DriftReport(model_label, contract.digest, comparer.rows)
     known = {k.key: k for k in known_drift(contract)}
     seen: set[tuple[str, str, str]] = set()
@@ -437,7 +393,8 @@ def run_drift(args: argparse.Namespace) -> int:
     """Print the drift table; 0 when every difference is known drift, 1 on new drift, 2 on bad input."""
     try:
         contract = load_contract(Path(args.schemas)) if args.schemas else load_contract()
-        service = contract.documents["drift.json"]["x-model"]["service"]
+        assert contract.drift is not None
+        service = contract.drift.service
         model, label = load_model(args.model, service)
         report = compare(contract, model, label)
     except (ModelError, SchemaError) as exc:

@@ -41,8 +41,7 @@ def load_baseline(path: str) -> dict[str, str]:
 
 
 def _sensitive_members() -> frozenset[str]:
-    props = contract().documents["response.json"]["properties"]
-    return frozenset(name for name, schema in props.items() if schema.get("x-sensitive"))
+    return contract().response.sensitive_members()
 
 
 def _redact(value: Any, members: frozenset[str]) -> Any:

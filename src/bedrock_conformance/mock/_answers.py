@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .._model import MockAnswer
 from .._schemas import contract
 from .._validator import REDACTED, Finding, Outcome
 
@@ -29,50 +31,50 @@ class MockError(Exception):
 
     def header(self) -> str:
         """The x-amzn-ErrorType value: ``<Type>:<namespace>``, as AWS sends it."""
-        return f"{self.error}:{_errors_doc()['x-type-namespace']}"
+        return f"{self.error}:{contract().wire.namespace}"
 
     def body(self) -> bytes:
         return json.dumps({"message": self.message}, ensure_ascii=False).encode("utf-8")
 
 
-def _errors_doc() -> dict[str, Any]:
-    return contract().documents["errors.json"]
-
-
 @functools.lru_cache(maxsize=1)
 def statuses() -> dict[str, int]:
     """Every error type the mock can answer with, modelled or not, and its HTTP status."""
-    out = {name: error.status for name, error in contract().errors.items()}
-    for name, entry in _errors_doc()["x-service-errors"].items():
-        if isinstance(entry, dict):
-            out[name] = entry["x-http-status"]
+    the_contract = contract()
+    out = {name: error.status for name, error in the_contract.errors.items()}
+    out.update({name: error.status for name, error in the_contract.service_errors.items()})
     return out
 
 
 def type_header() -> str:
-    return str(_errors_doc()["x-type-header"])
+    return contract().wire.type_header
 
 
 def default_message(error: str) -> str:
-    return str(_errors_doc()["$defs"][error]["x-default-message"])
+    return contract().errors[error].default_message
+
+
+def _situation(name: str) -> MockAnswer:
+    return contract().wire.mock_answers[name]
 
 
 def situation(name: str) -> Mapping[str, Any]:
-    """The x-mock-answers entry for a situation (which error, which words, which limit)."""
-    entry: Mapping[str, Any] = _errors_doc()["x-mock-answers"][name]
-    return entry
+    """The answer the mock gives in a situation (which error, which words, which limit), as a mapping."""
+    return {key: value for key, value in dataclasses.asdict(_situation(name)).items() if value is not None}
 
 
 def limit(name: str) -> int:
-    return int(situation(name)["limit"])
+    found = _situation(name).limit
+    assert found is not None, f"the mock answer {name} has no limit"
+    return found
 
 
 def answer(which: str, /, *, close: bool = False, linger: bool = False, **fields: Any) -> MockError:
     """The error the mock answers in situation ``which``, its message filled in with ``fields``."""
-    entry = situation(which)
-    template = entry.get("message")
-    message = default_message(entry["error"]) if template is None else template.format(**fields)
-    return MockError(entry["error"], message, close=close, linger=linger)
+    entry = _situation(which)
+    template = entry.message
+    message = default_message(entry.error) if template is None else template.format(**fields)
+    return MockError(entry.error, message, close=close, linger=linger)
 
 
 def modelled(error: str) -> MockError:
@@ -82,13 +84,13 @@ def modelled(error: str) -> MockError:
 
 def _member(pointer: str, names: Mapping[str, str]) -> str:
     """AWS names a member by its dotted path, list items as ``<n>.member`` counted from 1."""
-    words = _errors_doc()["x-validation-message"]
+    words = contract().wire.validation
     tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
     if not tokens:
         return ""
     parts = [names.get(tokens[0], tokens[0])]
     for token in tokens[1:]:
-        parts.append(words["listMember"].format(index=int(token) + 1) if token.isdigit() else token)
+        parts.append(words.list_member.format(index=int(token) + 1) if token.isdigit() else token)
     return ".".join(parts)
 
 
@@ -103,18 +105,18 @@ def _shown(value: Any) -> str:
 
 
 def _detail(finding: Finding, names: Mapping[str, str]) -> str:
-    words = _errors_doc()["x-validation-message"]
+    words = contract().wire.validation
     bound = finding.limit
     if finding.keyword == "enum":
-        bound = words["enumSeparator"].join(str(v) for v in finding.limit)
-    constraint = words["constraints"][finding.keyword].format(limit=bound)
+        bound = words.enum_separator.join(str(v) for v in finding.limit)
+    constraint = words.constraints[finding.keyword].format(limit=bound)
     member = _member(finding.pointer, names)
     if finding.keyword == "required":
-        return str(words["detailNull"].format(member=member, constraint=constraint))
+        return words.detail_null.format(member=member, constraint=constraint)
     if finding.value == REDACTED:
         # @sensitive members are named but never echoed.
-        return str(words["detailSensitive"].format(member=member, constraint=constraint))
-    return str(words["detail"].format(value=_shown(finding.value), member=member, constraint=constraint))
+        return words.detail_sensitive.format(member=member, constraint=constraint)
+    return words.detail.format(value=_shown(finding.value), member=member, constraint=constraint)
 
 
 def rejection(findings: Iterable[Finding], *, names: Mapping[str, str] | None = None) -> MockError | None:
@@ -131,8 +133,8 @@ def rejection(findings: Iterable[Finding], *, names: Mapping[str, str] | None = 
     for finding in failed:
         if finding.keyword == "type":
             return answer("wrongType", expected=finding.limit, member=_member(finding.pointer, names))
-    words = _errors_doc()["x-validation-message"]
-    details = words["separator"].join(_detail(f, names) for f in failed)
-    summary = words["one"] if len(failed) == 1 else words["many"]
-    entry = situation("invalidInput")
-    return MockError(entry["error"], summary.format(count=len(failed), details=details))
+    words = contract().wire.validation
+    details = words.separator.join(_detail(f, names) for f in failed)
+    summary = words.one if len(failed) == 1 else words.many
+    entry = _situation("invalidInput")
+    return MockError(entry.error, summary.format(count=len(failed), details=details))

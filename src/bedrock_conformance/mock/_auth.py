@@ -45,7 +45,7 @@ class Caller:
 
 
 def signing_name() -> str:
-    return str(contract().documents["operations.json"]["x-service"]["signingName"])
+    return contract().signing_name
 
 
 def identify(headers: Message) -> Caller:

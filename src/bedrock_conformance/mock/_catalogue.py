@@ -79,7 +79,7 @@ def partition_of(region: str) -> str | None:
 def arn(kind: str, *, region: str, account: str, profile_id: str) -> str:
     """An inference profile ARN for a profile type, from response.json's x-arn-templates."""
     partition = partition_of(region) or ""
-    template = contract().documents["response.json"]["x-arn-templates"][kind]
+    template = contract().arn_templates[kind]
     return str(template.format(partition=partition, region=region, account=account, id=profile_id))
 
 
@@ -103,7 +103,7 @@ def _entry(raw: Any, where: str) -> Entry:
     models = profile.get(m.models)
     if not isinstance(models, list) or not all(isinstance(x, dict) and isinstance(x.get(m.model), str) for x in models):
         raise CatalogueError(f"{where}.profile.{m.models} must be a list of {{'{m.model}': string}}")
-    kinds = contract().schema("response.json", f"/properties/{m.type}")["enum"]
+    kinds = contract().response.members[m.type].enum
     if profile.get(m.type) not in kinds:
         # The type picks the ARN form, so it is checked before any ARN is built.
         raise CatalogueError(f"{where}.profile.{m.type} must be one of {', '.join(kinds)}")

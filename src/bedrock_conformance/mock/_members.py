@@ -10,13 +10,6 @@ from typing import Any
 from .._schemas import contract
 
 
-def _roles(document: str, definition: str = "") -> Mapping[str, str]:
-    node: Mapping[str, Any] = contract().documents[document]
-    if definition:
-        node = node["$defs"][definition]
-    return {role: name for role, name in node["x-members"].items() if role != "about"}
-
-
 @dataclass(frozen=True)
 class ProfileMembers:
     """A GetInferenceProfile body (and each ListInferenceProfiles summary)."""
@@ -65,22 +58,18 @@ class CreateMembers:
 
 @functools.cache
 def profile() -> ProfileMembers:
-    return ProfileMembers(**_roles("response.json"))
+    return ProfileMembers(**contract().response.roles)
 
 
 @functools.cache
 def listing() -> ListMembers:
-    request, response = (
-        _roles("operations.json", "ListInferenceProfiles"),
-        _roles("operations.json", "ListInferenceProfilesResponse"),
-    )
+    operation = contract().list_operation
+    request, response = operation.roles, operation.output_roles
     return ListMembers(request["pageSize"], request["token"], request["filter"], response["items"], response["token"])
 
 
 @functools.cache
 def creation() -> CreateMembers:
-    request, response = (
-        _roles("operations.json", "CreateInferenceProfile"),
-        _roles("operations.json", "CreateInferenceProfileResponse"),
-    )
+    operation = contract().create_operation
+    request, response = operation.roles, operation.output_roles
     return CreateMembers(**request, arn=response["arn"], status=response["status"])

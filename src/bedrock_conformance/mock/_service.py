@@ -21,8 +21,16 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote_to_bytes
 
 from .._http import FORCE_ERROR_HEADER
+from .._model import Operation
 from .._schemas import contract
-from .._validator import Finding, Outcome, validate_identifier, validate_request_member, validate_response, validator
+from .._validator import (
+    Finding,
+    Outcome,
+    shape_validator,
+    validate_identifier,
+    validate_request_member,
+    validate_response,
+)
 from ._answers import MockError, answer, modelled, rejection
 from ._auth import Caller, DenyRule, identify, verify
 from ._catalogue import Catalogue, arn, render
@@ -92,7 +100,7 @@ class Route:
     method: str
     segments: tuple[str, ...]
     label: str | None
-    definition: Mapping[str, Any]
+    model: Operation
 
     def match(self, parts: list[str]) -> str | None:
         """The raw label if the path's segments fit this route ('' when it has no label), else None."""
@@ -110,17 +118,8 @@ class Route:
 
 
 def routes() -> list[Route]:
-    """GetInferenceProfile from request.json and every sibling with an x-operation in operations.json."""
-    documents = contract().documents
-    definitions: list[tuple[str, Mapping[str, Any]]] = [("GetInferenceProfile", documents["request.json"])]
-    definitions += [(name, d) for name, d in documents["operations.json"]["$defs"].items() if "x-operation" in d]
-    out = []
-    for name, definition in definitions:
-        operation = definition["x-operation"]
-        segments = tuple(operation["path"].lstrip("/").split("/"))
-        label = next((s.strip("{}") for s in segments if s.startswith("{")), None)
-        out.append(Route(name, operation["method"], segments, label, definition))
-    return out
+    """Every operation the contract describes: GetInferenceProfile and its siblings."""
+    return [Route(op.name, op.method, op.segments, op.label, op) for op in contract().operations.values()]
 
 
 def _now() -> str:
@@ -143,9 +142,9 @@ def _identifier_failures(identifier: str) -> tuple[Finding, ...]:
     return tuple(f for f in validate_identifier(identifier, strict=True) if f.outcome is Outcome.FAIL)
 
 
-def _strict(operation: str, value: Any) -> list[Finding]:
+def _strict(operation: Operation, value: Any) -> list[Finding]:
     # Requests are held to the page: a recorded AWS deviation excuses AWS's answers, not a client's input.
-    return validator("operations.json", f"/$defs/{operation}").validate(value, strict=True)
+    return shape_validator(operation.input).validate(value, strict=True)
 
 
 def _integer(text: str) -> int | str:
@@ -250,7 +249,7 @@ class Service:
     def _authorize(self, route: Route, caller: Caller, resource: str, *also: str) -> None:
         if not self._deny:
             return
-        action = route.definition["x-iam"]["action"]
+        action = route.model.iam_action
         for rule in self._deny:
             if rule.denies(access_key=caller.access_key, action=action, resources=(resource, *also)):
                 raise answer(
@@ -302,10 +301,10 @@ class Service:
         """The ARN IAM would evaluate: the profile's, the identifier itself if it is an ARN, else a system ARN."""
         if found is not None:
             return found.arn
-        checks = validator("response.json", "/properties/inferenceProfileArn").validate(identifier)
+        checks = shape_validator(contract().response.members[profile().arn]).validate(identifier)
         if not any(f.outcome is Outcome.FAIL for f in checks):
             return identifier
-        return self._wildcard(route.definition["x-iam"]["resourceType"], caller, identifier)
+        return self._wildcard(route.model.iam_resource_type, caller, identifier)
 
     def _wildcard(self, kind: str, caller: Caller, profile_id: str = "*") -> str:
         return arn(kind, region=caller.region, account=self.account, profile_id=profile_id)
@@ -321,32 +320,29 @@ class Service:
         assert route.label is not None
         findings = _failures_at(_identifier_failures(identifier), route.label)
         query = self._query(request)
-        for name, member in route.definition["properties"].items():
-            if member.get("x-location") == "querystring" and name in query:
+        for name in route.model.located("querystring"):
+            if name in query:
                 findings += _failures_at(validate_request_member(name, query[name]), name)
         problem = rejection(findings)
         if problem is not None:
             raise problem
         found = self._existing(route, identifier, caller)
-        return Reply(route.definition["x-operation"]["successStatus"], found.encoded)
+        return Reply(route.model.success_status, found.encoded)
 
     def _list(self, route: Route, label: str, request: Request, caller: Caller) -> Reply:
-        wire_names: Mapping[str, str] = route.definition["x-query"]
-        members = route.definition["properties"]
+        wire_names = route.model.query
+        members = route.model.members
         query = self._query(request)
         params: dict[str, Any] = {}
         for wire in wire_names:
             if wire in query:
-                schema = members[wire]
-                if "$ref" in schema:
-                    schema = {**contract().resolve(schema["$ref"], "operations.json")[0], **schema}
-                params[wire] = _integer(query[wire]) if schema.get("type") == "integer" else query[wire]
-        problem = rejection(_strict(route.operation, params), names=wire_names)
+                params[wire] = _integer(query[wire]) if members[wire].type == "integer" else query[wire]
+        problem = rejection(_strict(route.model, params), names=wire_names)
         if problem is not None:
             raise problem
-        self._authorize(route, caller, self._wildcard(route.definition["x-iam"]["resourceType"], caller))
+        self._authorize(route, caller, self._wildcard(route.model.iam_resource_type, caller))
         names = listing()
-        kind = params.get(names.filter, members[names.filter]["x-default"])
+        kind = params.get(names.filter, members[names.filter].default)
         view = self._view(caller.region)
         with self._lock:
             matching = [p for p in view.everything() if p.type == kind]
@@ -358,7 +354,7 @@ class Service:
         if start + size < len(matching):
             token = self._token(kind, start + size)
             body += b"," + json.dumps(names.next_token).encode() + b":" + json.dumps(token).encode()
-        return Reply(route.definition["x-operation"]["successStatus"], body + b"}")
+        return Reply(route.model.success_status, body + b"}")
 
     @staticmethod
     def _token(kind: str, offset: int) -> str:
@@ -391,31 +387,32 @@ class Service:
             raise answer("malformedBody", problem=str(exc) or type(exc).__name__) from None
         if not isinstance(document, dict):
             raise answer("malformedBody", problem=f"the body is a JSON {type(document).__name__}")
-        problem = rejection(_strict(route.operation, document))
+        problem = rejection(_strict(route.model, document))
         if problem is not None:
             raise problem
         given, made = creation(), profile()
         source = given.source_of(document)
-        self._authorize(route, caller, self._wildcard(route.definition["x-iam"]["resourceType"], caller), source)
-        creates = route.definition["x-creates"]
+        self._authorize(route, caller, self._wildcard(route.model.iam_resource_type, caller), source)
+        creates = route.model.creates
+        assert creates is not None
         token = document.get(given.token)
         name = document[given.name]
         # What makes a retry with the same token the same request (not unknown members, which AWS ignores).
         fingerprint = json.dumps(
             [name, document.get(given.text), source, document.get(given.tags)], sort_keys=True, ensure_ascii=False
         )
-        status = route.definition["x-operation"]["successStatus"]
+        status = route.model.success_status
         view = self._view(caller.region)
         with self._lock:
             if token is not None and (caller.region, token) in self._tokens:
                 seen, existing = self._tokens[(caller.region, token)]
                 if seen != fingerprint:
                     raise answer("tokenConflict", token=token)
-                return Reply(status, self._created(existing, creates["status"]))
+                return Reply(status, self._created(existing, creates.status))
             if any(p.body[made.name] == name for p in view.applications.values()):
                 raise answer("nameConflict", name=name)
             models = self._models_of(source, view)
-            profile_id = self._new_id(creates["idAlphabet"], creates["idLength"])
+            profile_id = self._new_id(creates.id_alphabet, creates.id_length)
             now = self.clock or _now()
             body: dict[str, Any] = {made.name: name}
             if given.text in document:
@@ -423,18 +420,18 @@ class Service:
             body |= {
                 made.created: now,
                 made.updated: now,
-                made.arn: self._wildcard(creates["type"], caller, profile_id),
+                made.arn: self._wildcard(creates.type, caller, profile_id),
                 made.models: models,
                 made.id: profile_id,
-                made.status: creates["status"],
-                made.type: creates["type"],
+                made.status: creates.status,
+                made.type: creates.type,
             }
             created = Profile.of(body)
             view.applications[profile_id] = created
             view.index[created.id] = view.index[created.arn] = created
             if token is not None:
                 self._tokens[(caller.region, token)] = (fingerprint, created.arn)
-        return Reply(status, self._created(created.arn, creates["status"]))
+        return Reply(status, self._created(created.arn, creates.status))
 
     @staticmethod
     def _created(profile_arn: str, status: str) -> bytes:
@@ -459,11 +456,11 @@ class Service:
     def _delete(self, route: Route, label: str, request: Request, caller: Caller) -> Reply:
         identifier = _decode(label)
         assert route.label is not None
-        problem = rejection(_strict(route.operation, {route.label: identifier}))
+        problem = rejection(_strict(route.model, {route.label: identifier}))
         if problem is not None:
             raise problem
         found = self._existing(route, identifier, caller)
-        deletable = route.definition["x-deletable-types"]
+        deletable = route.model.deletable_types
         if found.type not in deletable:
             raise answer("notDeletable", identifier=identifier, type=found.type, deletable=" or ".join(deletable))
         view = self._view(caller.region)
@@ -472,4 +469,4 @@ class Service:
                 raise answer("profileNotFound", identifier=identifier)
             view.index.pop(found.id, None)
             view.index.pop(found.arn, None)
-        return Reply(route.definition["x-operation"]["successStatus"], b"{}")
+        return Reply(route.model.success_status, b"{}")

@@ -18,7 +18,7 @@ from packaging.version import InvalidVersion, Version
 
 from .._ecma import compile_whole
 from .._validator import DATE_TIME_PATTERN
-from ._spec import sdk_document
+from ._spec import sdk_facts
 
 _RFC3339 = compile_whole(DATE_TIME_PATTERN)
 
@@ -42,7 +42,7 @@ class Defect:
 
 @functools.lru_cache(maxsize=1)
 def known_defects() -> tuple[Defect, ...]:
-    entries = sdk_document().get("x-known-defects", {}).get("defects", [])
+    entries = sdk_facts().known_defects
     defects = []
     for entry in entries:
         try:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .._model import SdkFacts
 from .._schemas import contract
 
 # "boto3", "boto3==1.35.0", "js", "js@3.600.0": an SDK of sdk.json, optionally pinned to one version.
@@ -37,12 +38,15 @@ class SdkSpec:
         return self.name if self.version is None else f"{self.name}=={self.version}"
 
 
-def sdk_document() -> Mapping[str, Any]:
-    return contract().documents["sdk.json"]
+def sdk_facts() -> SdkFacts:
+    """What sdk.json says: the SDKs, their clauses, edge timestamps and known defects."""
+    facts = contract().sdk
+    assert facts is not None
+    return facts
 
 
 def sdk_names() -> list[str]:
-    return [k for k, v in sdk_document()["x-sdks"].items() if isinstance(v, dict)]
+    return list(sdk_facts().sdks)
 
 
 def parse_sdk(text: str) -> SdkSpec:
@@ -51,27 +55,27 @@ def parse_sdk(text: str) -> SdkSpec:
     names = sdk_names()
     if match is None or match["name"] not in names:
         raise SdkSpecError(f"unknown SDK {text!r}: use one of {', '.join(names)}, optionally NAME==VERSION")
-    return SdkSpec(match["name"], match["version"], sdk_document()["x-sdks"][match["name"]])
+    return SdkSpec(match["name"], match["version"], sdk_facts().sdks[match["name"]])
 
 
 def clause_id(key: str) -> str:
     """The id of the sdk.json clause annotated under ``key`` (encoding, parsing, retried, ...)."""
-    return str(sdk_document()["x-clauses"][key]["id"])
+    return sdk_facts().clauses[key]
 
 
 def sdk_clause_ids() -> list[str]:
     """Every sdk.* clause, in sdk.json's order."""
-    return [str(meta["id"]) for meta in sdk_document()["x-clauses"].values()]
+    return list(sdk_facts().clauses.values())
 
 
 def operation() -> str:
-    return str(sdk_document()["x-operation"])
+    return sdk_facts().operation
 
 
 def retried_errors() -> tuple[list[str], list[str]]:
     """(errors SDKs retry on their own, errors they must never retry): errors.json's transient ones, and the rest."""
     the_contract = contract()
-    transient = list(the_contract.documents["errors.json"]["x-transient"])
+    transient = list(the_contract.wire.transient)
     return transient, [name for name in the_contract.errors if name not in transient]
 
 

@@ -43,6 +43,7 @@ from ._spec import (
     retried_errors,
     retry_modes,
     sdk_clause_ids,
+    sdk_facts,
     timestamp_resolution,
 )
 
@@ -169,8 +170,7 @@ class _Suite:
         self.config, self.run, self.recorder = config, run, recorder
         self.the_contract = contract()
         self.label = self.the_contract.path_label
-        self.errors_doc = self.the_contract.documents["errors.json"]
-        self.content_type = {"Content-Type": str(self.the_contract.documents["response.json"]["x-content-type"])}
+        self.content_type = {"Content-Type": self.the_contract.content_type}
         self.transport = Transport(mock.url, config.region, DUMMY, TransportOptions(timeout=config.timeout))
         self.profiles = self._catalogue()
         id_member = self.the_contract.role("id")
@@ -207,8 +207,7 @@ class _Suite:
 
     def _catalogue(self) -> list[dict[str, Any]]:
         """Every profile the mock lists, read raw (not through the SDK)."""
-        ops = self.the_contract.documents["operations.json"]["$defs"]
-        path = ops["ListInferenceProfiles"]["x-operation"]["path"]
+        path = self.the_contract.list_operation.path
         member, token_member = self.the_contract.list_member, self.the_contract.token_member
         found: list[dict[str, Any]] = []
         token: str | None = None
@@ -225,8 +224,7 @@ class _Suite:
         return found
 
     def _raw_get(self, identifier: str) -> Any:
-        template = self.the_contract.documents["request.json"]["x-operation"]["path"]
-        path = template.replace("{" + self.label + "}", encode_label(identifier))
+        path = self.the_contract.page_operation.path_for(encode_label(identifier))
         exchange = self.transport.send(self.transport.request("GET", path))
         if exchange.response is None or exchange.response.status >= 300:
             return None
@@ -235,7 +233,7 @@ class _Suite:
     # ---- encoding
     def check_encoding(self) -> None:
         """Each valid identifier arrives as one path segment that decodes to exactly its bytes."""
-        template = self.the_contract.documents["request.json"]["x-operation"]["path"].split("/")
+        template = self.the_contract.page_operation.path.split("/")
         index = template.index("{" + self.label + "}")
         answer = Canned(200, self.content_type, json.dumps(self.profiles[0] if self.profiles else {}).encode())
         for identifier in _valid_identifiers(self.config.examples, self.config.seed):
@@ -265,10 +263,7 @@ class _Suite:
 
     # ---- parsing and timestamps
     def _wire_timestamps(self, wire: Mapping[str, Any]) -> list[str]:
-        props = self.the_contract.documents["response.json"]["properties"]
-        return [
-            wire[n] for n, sub in props.items() if sub.get("format") == "date-time" and isinstance(wire.get(n), str)
-        ]
+        return [wire[n] for n in self.the_contract.response.timestamps() if isinstance(wire.get(n), str)]
 
     def _judge_body(self, what: str, wire: dict[str, Any], answer: Answer) -> None:
         if answer.kind != "output":
@@ -282,11 +277,10 @@ class _Suite:
         self._judge_timestamps(what, wire, answer.output)
 
     def _judge_timestamps(self, what: str, wire: Mapping[str, Any], parsed: Mapping[str, Any]) -> None:
-        props = self.the_contract.documents["response.json"]["properties"]
         if not isinstance(parsed, Mapping):
             return
         # A member the SDK lost is sdk.response.parsed's finding; this clause judges the ones it kept.
-        members = [n for n, sub in props.items() if sub.get("format") == "date-time" and n in wire and n in parsed]
+        members = [n for n in self.the_contract.response.timestamps() if n in wire and n in parsed]
         if not members:
             return
         resolution = timedelta(seconds=timestamp_resolution(self.spec))
@@ -330,9 +324,8 @@ class _Suite:
             (f"{what} {_short(text)}", text) for what, text in _generated_bodies(self.config.examples, self.config.seed)
         ]
         if self.profiles:
-            props = self.the_contract.documents["response.json"]["properties"]
-            stamps = [name for name, sub in props.items() if sub.get("format") == "date-time"]
-            for value in self.the_contract.documents["sdk.json"]["x-edge-timestamps"]["values"]:
+            stamps = self.the_contract.response.timestamps()
+            for value in sdk_facts().edge_timestamps:
                 edge = {**self.profiles[0], **dict.fromkeys(stamps, value)}
                 bodies.append((f"a body with the edge timestamp {value}", json.dumps(edge)))
         for what, text in bodies:
@@ -360,12 +353,10 @@ class _Suite:
         self.record(key, not problems, text, error=name)
 
     def check_errors(self) -> None:
-        header = str(self.errors_doc["x-type-header"])
-        namespace = str(self.errors_doc["x-type-namespace"])
-        message_members = list(self.errors_doc["x-message-members"])
-        message_member = self.the_contract.message_member
-        for name in self.the_contract.errors:
-            default = str(self.errors_doc["$defs"][name]["x-default-message"])
+        wire = self.the_contract.wire
+        header, namespace, message_member = wire.type_header, wire.namespace, wire.message_member
+        for name, modelled in self.the_contract.errors.items():
+            default = modelled.default_message
             answer = self.call(
                 self.mock.url, self.some_id, headers={FORCE_ERROR_HEADER: name}, retry=ONE_ATTEMPT, expect=name
             )
@@ -376,11 +367,11 @@ class _Suite:
             ]
             variants += [
                 ("errorTypeBody", f"type only in the body's {member}", {}, message_member, member)
-                for member in self.errors_doc["x-type-body-members"]
+                for member in wire.type_body_members
             ]
             variants += [
                 ("errorMessage", f"{member} instead of {message_member}", {header: f"{name}:{namespace}"}, member, None)
-                for member in message_members
+                for member in wire.message_members
                 if member != message_member
             ]
             status = self.the_contract.errors[name].status
@@ -402,7 +393,7 @@ class _Suite:
             sent, answer = self._sent(identifier)
             message = f"{_short(identifier)} sent" if sent else f"{_short(identifier)} not sent: {answer.describe()}"
             self.record("acceptsValid", sent, message, identifier=identifier)
-        invalid_answer = str(self.the_contract.documents["request.json"]["x-invalid-answer"])
+        invalid_answer = str(self.the_contract.page_operation.invalid_answer)
         summary: dict[str, dict[str, int]] = {}
         notes: list[str] = []
         for cid, values in _invalid_identifiers(self.config.examples, self.config.seed):
