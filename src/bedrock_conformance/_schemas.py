@@ -238,13 +238,6 @@ class Contract:
     def error_for_status(self, status: int) -> ErrorType | None:
         return next((e for e in self.errors.values() if e.status == status), None)
 
-    def error_status(self, name: str) -> int:
-        """The HTTP status of any error the service answers with, modelled or not."""
-        known = self.errors.get(name) or self.service_errors.get(name)
-        if known is None:
-            raise SchemaError(f"no error {name!r} in errors.json")
-        return known.status
-
 
 def _walk(node: Any, pointer: str) -> Iterator[tuple[dict[str, Any], str]]:
     if isinstance(node, dict):

@@ -565,7 +565,7 @@ def validate_error(status: int, headers: Mapping[str, str], body: Any) -> list[F
             else f"HTTP {status}: no {wire.type_header} header and no "
             + "/".join(wire.type_body_members)
             + " in the body",
-            "x-type-header",
+            the_contract.clause(wire.type_clause).keyword,
         )
     )
     if is_object:
@@ -606,7 +606,7 @@ def validate_error(status: int, headers: Mapping[str, str], body: Any) -> list[F
                 "",
                 status,
                 f"{kind} with HTTP {status}" if ok else f"{kind} came with HTTP {status}, not {known.status}",
-                "x-http-status",
+                the_contract.clause(known.clause).keyword,
                 known.status,
             )
         )
