@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bedrock_conformance._ecma import compile_matcher
-from bedrock_conformance._regex import matching, near_misses
+from bedrock_conformance._near import near_misses
+from bedrock_conformance._regex import matching
 from bedrock_conformance._schemas import contract
 from bedrock_conformance._validator import DATE_TIME_PATTERN, is_datetime
 

@@ -13,15 +13,8 @@ from hypothesis import strategies as st
 
 from ._ecma import compile_whole
 from ._model import Shape
-from ._regex import (
-    branch_examples,
-    matching,
-    near_miss_examples,
-    near_misses,
-    overlap_examples,
-    overlapping,
-    pump,
-)
+from ._near import near_miss_examples, near_misses, overlap_examples, overlapping
+from ._regex import branch_examples, matching, pump
 from ._schemas import Clause, Contract, contract
 from ._validator import DATE_TIME_PATTERN, Outcome, failing, validate_identifier, validate_response
 

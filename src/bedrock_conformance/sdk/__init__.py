@@ -17,8 +17,9 @@ import argparse
 
 from ._env import SdkUnavailable, cache_dir, runtime_for
 from ._matrix import render_sdk_matrix
+from ._run import SdkRun
 from ._spec import SdkSpecError, parse_sdk, sdk_clause_ids, sdk_names
-from ._suite import SdkRun, run_sdk_suite
+from ._suite import run_sdk_suite
 
 __all__ = [
     "SdkRun",

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 from .._schemas import contract
 from .._validator import Outcome, worst
+from ._run import SdkRun
 from ._spec import clause_id, sdk_clause_ids
-from ._suite import SdkRun
 
 _MARK = {Outcome.PASS: "✔", Outcome.FAIL: "✘", Outcome.DEVIATION: "≈", Outcome.SKIP: "–"}
 MAX_FAILURES = 3

@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -35,6 +34,7 @@ from ._adapter import Adapter, Answer
 from ._canned import Canned, CannedServer
 from ._defects import instant, known_defect
 from ._env import SdkUnavailable, runtime_for
+from ._run import SdkRun
 from ._spec import (
     SdkSpec,
     clause_id,
@@ -50,46 +50,6 @@ from ._spec import (
 # Checks that are not about retries make one attempt, so that a 429 or 500 answers at once.
 ONE_ATTEMPT = {"maxAttempts": 1}
 MAX_PAGES = 20
-
-
-@dataclass
-class SdkRun:
-    """One SDK's run of the suites: what ran (name, version, runtime), or why it could not, and its results."""
-
-    requested: str
-    name: str
-    version: str | None = None
-    core: str | None = None
-    runtime: str | None = None
-    where: str | None = None
-    skipped: str | None = None
-    results: list[Result] = field(default_factory=list)
-
-    @property
-    def label(self) -> str:
-        return f"{self.name} {self.version}" if self.version else self.requested
-
-    def to_dict(self) -> dict[str, Any]:
-        by_clause: dict[str, list[str]] = {}
-        for result in self.results:
-            by_clause.setdefault(result.clause, []).append(result.outcome.value)
-        return {
-            "sdk": self.name,
-            "requested": self.requested,
-            "version": self.version,
-            "core": self.core,
-            "runtime": self.runtime,
-            "where": self.where,
-            "skipped": self.skipped,
-            "clauses": {cid: _worst(by_clause.get(cid, [])) for cid in sdk_clause_ids()},
-        }
-
-
-def _worst(outcomes: list[str]) -> str:
-    for outcome in (Outcome.FAIL, Outcome.DEVIATION, Outcome.PASS):
-        if outcome.value in outcomes:
-            return outcome.value
-    return Outcome.SKIP.value
 
 
 # ------------------------------------------------------------------------------------------------ inputs
