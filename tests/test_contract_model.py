@@ -321,7 +321,9 @@ def test_sdk_and_drift_facts(the_contract: Contract) -> None:
     assert ("GetInferenceProfile", "input.projectIdentifier", "member") in {k.key for k in drift.known}
 
 
-def test_the_shapes_are_frozen(the_contract: Contract) -> None:
+def test_the_contract_and_its_shapes_are_frozen(the_contract: Contract) -> None:
+    with pytest.raises(AttributeError):
+        the_contract.content_type = "text/plain"  # type: ignore[misc]
     op = the_contract.page_operation
     with pytest.raises(AttributeError):
         op.path = "/elsewhere"  # type: ignore[misc]

@@ -5,6 +5,7 @@ No other module reads the raw documents: they ask the contract for operations, s
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -85,7 +86,7 @@ def _escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class Contract:
     """Every schema document, read once into clauses, deviations, errors, operations and the facts around them.
 
@@ -289,10 +290,9 @@ def load_contract(root: Path | None = None) -> Contract:
             rule_text=entry["rule_text"],
             evidence=tuple(entry["evidence"]),
         )
-    _read_errors(contract)
+    wire = _read_errors(contract)
     _read_operations(contract)
-    _read_facts(contract)
-    return contract
+    return dataclasses.replace(contract, error_wire=wire, **_read_facts(contract))
 
 
 def _plain(entries: Mapping[str, Any]) -> dict[str, Any]:
@@ -399,7 +399,8 @@ def _read_operations(contract: Contract) -> None:
         raise SchemaError(f"operations.json defines {', '.join(unlisted)} but drift.json x-operations does not list it")
 
 
-def _read_errors(contract: Contract) -> None:
+def _read_errors(contract: Contract) -> ErrorWire:
+    """The modelled and service errors (filled in), and how errors travel (returned)."""
     doc = contract.documents[ERRORS]
     transient = tuple(doc["x-transient"])
     for name, definition in doc["$defs"].items():
@@ -416,7 +417,7 @@ def _read_errors(contract: Contract) -> None:
             contract.service_errors[name] = ServiceError(name, entry["x-http-status"], entry["source"])
     words = doc["x-validation-message"]
     clauses = Contract.clause_ids(doc)
-    contract.error_wire = ErrorWire(
+    return ErrorWire(
         type_header=doc["x-type-header"],
         type_body_members=tuple(doc["x-type-body-members"]),
         message_members=tuple(doc["x-message-members"]),
@@ -445,16 +446,18 @@ def _read_errors(contract: Contract) -> None:
     )
 
 
-def _read_facts(contract: Contract) -> None:
+def _read_facts(contract: Contract) -> dict[str, Any]:
     """Roles, ARN templates, resource types, content type, signing name, behaviour rules, sdk.json and drift.json."""
     docs = contract.documents
     response = docs[RESPONSE]
-    contract.roles = dict(response["x-roles"])
-    contract.arn_templates = _plain(response["x-arn-templates"])
-    contract.content_type = response["x-content-type"]
-    contract.content_type_clause = Contract.clause_ids(response)["x-content-type"]
-    contract.resource_types = dict(docs[BEHAVIOUR]["x-resource-types"])
-    contract.signing_name = docs[OPERATIONS]["x-service"]["signingName"]
+    facts: dict[str, Any] = {
+        "roles": dict(response["x-roles"]),
+        "arn_templates": _plain(response["x-arn-templates"]),
+        "content_type": response["x-content-type"],
+        "content_type_clause": Contract.clause_ids(response)["x-content-type"],
+        "resource_types": dict(docs[BEHAVIOUR]["x-resource-types"]),
+        "signing_name": docs[OPERATIONS]["x-service"]["signingName"],
+    }
     for key, meta in docs[BEHAVIOUR]["x-clauses"].items():
         contract.behaviour[key] = BehaviourRule(
             key=key,
@@ -465,7 +468,7 @@ def _read_facts(contract: Contract) -> None:
             value=meta.get("x-value"),
         )
     sdk = docs[SDK]
-    contract.sdk = SdkFacts(
+    facts["sdk"] = SdkFacts(
         operation=sdk["x-operation"],
         clauses=Contract.clause_ids(sdk),
         edge_timestamps=tuple(sdk["x-edge-timestamps"]["values"]),
@@ -473,21 +476,15 @@ def _read_facts(contract: Contract) -> None:
         known_defects=tuple(sdk.get("x-known-defects", {}).get("defects", [])),
     )
     drift = docs[DRIFT]
-    contract.drift = DriftFacts(
+    facts["drift"] = DriftFacts(
         service=drift["x-model"]["service"],
+        # Each entry's keys are KnownDrift's fields; page and model are compared as text.
         known=tuple(
-            KnownDrift(
-                operation=e["operation"],
-                member=e["member"],
-                aspect=e["aspect"],
-                page=str(e["page"]),
-                model=str(e["model"]),
-                summary=e["summary"],
-                source=e["source"],
-            )
+            KnownDrift(**{f.name: str(e[f.name]) for f in dataclasses.fields(KnownDrift)})
             for e in drift.get("x-known-drift", [])
         ),
     )
+    return facts
 
 
 @functools.lru_cache(maxsize=1)
