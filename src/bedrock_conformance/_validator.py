@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._ecma import compile_matcher, compile_whole, whole_match
+from ._json import NotJSON, loads
 from ._schemas import Contract, Deviation, contract
 
 REDACTED = "<redacted>"
@@ -432,19 +433,6 @@ def validator(document: str, pointer: str = "", member: str = "") -> Validator:
     if key not in _CACHE:
         _CACHE[key] = Validator(document, pointer, member=member)
     return _CACHE[key]
-
-
-class NotJSON(ValueError):
-    """Text that Python's json module reads but RFC 8259 does not allow: NaN, Infinity, -Infinity."""
-
-
-def _no_constant(name: str) -> Any:
-    raise NotJSON(f"{name} is not a JSON number (RFC 8259 has no NaN or Infinity)")
-
-
-def loads(text: str | bytes) -> Any:
-    """``json.loads``, except that NaN, Infinity and -Infinity are errors, as RFC 8259 says: they are not JSON."""
-    return json.loads(text, parse_constant=_no_constant)
 
 
 def _parse_body(body: Any) -> tuple[Any, str | None]:
