@@ -18,7 +18,7 @@ import pytest
 from zoo import servers as zoo
 from zoo.runs import Run, get_of, listed, run
 
-from bedrock_conformance import _http, contract
+from bedrock_conformance import _deadline, contract
 from bedrock_conformance._http import MAX_BODY, Transport, TransportOptions
 from bedrock_conformance._suite import OPTIONS
 from bedrock_conformance.targets import DUMMY
@@ -97,7 +97,7 @@ def test_a_timeout_reads_the_same_whichever_of_the_socket_timeout_and_the_deadli
     first: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if first == "socket timeout":
-        monkeypatch.setattr(_http._WATCHDOG, "watch", lambda deadline, seconds: None)
+        monkeypatch.setattr(_deadline.WATCHDOG, "watch", lambda deadline, seconds: None)
     else:
         connect = http.client.HTTPConnection.connect
 

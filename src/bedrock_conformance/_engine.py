@@ -1,21 +1,88 @@
-"""The conformance engine: a session against a target that sends requests, checks every answer, and records results."""
+"""The conformance engine: a session against a target that sends requests, checks every answer, and records results.
+
+The engine knows targets only by what they are (``Target``) and what a recording offers (``Replay``): the modules
+that open targets, record and replay cassettes, start the mock or run the SDKs build on it, never it on them.
+"""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from ._http import Exchange, TargetError, encode_label
+from ._http import (
+    CHECK_HEADER,
+    FORCE_ERROR_HEADER,
+    NOT_RECORDED,
+    SERVER,
+    Exchange,
+    Request,
+    TargetError,
+    Transport,
+    encode_label,
+)
 from ._schemas import contract
 from ._validator import Outcome
-from .cassettes import CHECK_HEADER, NOT_RECORDED, ReplayTransport, recording_refusal
 from .checks import Result, behaviour_clause, check_answer, describe, identifies
-from .targets import FORCE_ERROR_HEADER, Target
 
 if TYPE_CHECKING:
     from ._pool import Share
+
+
+class Recorded(Protocol):
+    """One recorded exchange, and the clause it was sent for (if it says)."""
+
+    exchange: Exchange
+
+    @property
+    def check(self) -> str | None: ...
+
+
+class Replay(Protocol):
+    """What a target that answers from a recording offers besides sending: the recording itself."""
+
+    # The cassette being replayed, for error messages.
+    group: str | None
+
+    @property
+    def interactions(self) -> Sequence[Recorded]: ...
+
+    @property
+    def meta(self) -> Mapping[str, Any]: ...
+
+    def holds(self, request: Request) -> bool:
+        """Whether some recorded interaction is this request (by method, path and query)."""
+        ...
+
+    def tagged(self, check: str) -> Sequence[Recorded]:
+        """The recorded exchanges sent for ``check``."""
+        ...
+
+
+@dataclass
+class Target:
+    """An opened target: its transport, and what it allows."""
+
+    name: str
+    kind: str
+    transport: Transport
+    can_force_errors: bool = False
+    writes: bool = False
+    closers: list[Callable[[], None]] = field(default_factory=list)
+    # A replay's recording, which answers in its transport's stead.
+    replay: Replay | None = None
+
+    def notice(self, headers: dict[str, str]) -> None:
+        """Learn from an answer's headers: the reference mock, started by hand, is a URL target that forces errors."""
+        if not self.can_force_errors and self.kind == "http":
+            server = next((v for k, v in headers.items() if k.lower() == "server"), "")
+            self.can_force_errors = server.split("/", 1)[0].strip() == SERVER
+
+    def close(self) -> None:
+        self.transport.close()
+        for close in reversed(self.closers):
+            close()
 
 
 @dataclass
@@ -150,8 +217,7 @@ class Session:
         # verdict (see _pool.py).
         self.share = share
         self.evidence: Recorder | None = None
-        transport = target.transport
-        self.replay: ReplayTransport | None = transport if isinstance(transport, ReplayTransport) else None
+        self.replay = target.replay
 
     # -------------------------------------------------------------------------------------------- sending
     @property
@@ -170,11 +236,12 @@ class Session:
         resolved = behaviour_clause("resolveById")
         return any(r.outcome is Outcome.PASS for r in self.recorder.of(resolved))
 
-    def send(self, exchange_request: Any, *, listing: bool = False, checked: bool = True) -> Exchange:
+    def send(self, exchange_request: Request, *, listing: bool = False, checked: bool = True) -> Exchange:
+        transport = self.target.transport
         try:
-            exchange = self.target.transport.send(exchange_request)
+            exchange = transport.send(exchange_request)
         except Exception as exc:
-            refusal = recording_refusal(exc, exchange_request)
+            refusal = transport.refusal(exc, exchange_request) if transport.refusal is not None else None
             if refusal is None:
                 raise
             raise refusal from None

@@ -8,23 +8,18 @@ stops answering altogether is given up on, and the caller's credentials are cut 
 from __future__ import annotations
 
 import collections
-import contextlib
-import heapq
 import http.client
-import itertools
 import json
 import logging
 import math
 import random
 import re
-import select
-import shlex
 import socket
 import ssl
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -32,23 +27,59 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
+from ._deadline import Deadline, Failure, before_answer, describe_failure, stale, timed_out
+from ._exchange import (
+    CHECK_HEADER,
+    FORCE_ERROR_HEADER,
+    NOT_RECORDED,
+    SCRUBBED,
+    SECRET_HEADERS,
+    SERVER,
+    SERVICE,
+    Exchange,
+    Request,
+    Response,
+    _body_for_report,
+    encode_label,
+    header,
+    redact,
+    redact_bytes,
+    redact_text,
+    scrub_headers,
+)
 from ._schemas import contract
 
-SCRUBBED = "<scrubbed>"
-# Headers that carry secrets or per-request signing material; never stored, printed or recorded.
-SECRET_HEADERS = frozenset(
-    {
-        "authorization",
-        "x-amz-security-token",
-        "x-amz-date",
-        "amz-sdk-invocation-id",
-        "cookie",
-        "set-cookie",
-        "x-amz-content-sha256",
-    }
-)
+# The request/response model lives in _exchange; it is named here too, where callers have always found it.
+__all__ = [
+    "CHECK_HEADER",
+    "DUMMY",
+    "FORCE_ERROR_HEADER",
+    "MAX_BODY",
+    "NOT_RECORDED",
+    "SCRUBBED",
+    "SECRET_HEADERS",
+    "SERVER",
+    "SERVICE",
+    "BudgetExhausted",
+    "Clock",
+    "Exchange",
+    "RateLimiter",
+    "Request",
+    "Response",
+    "TargetError",
+    "TargetUnresponsive",
+    "Transport",
+    "TransportOptions",
+    "_body_for_report",
+    "backoff_delay",
+    "encode_label",
+    "header",
+    "scrub_headers",
+]
+
+# Dummy credentials for endpoints that only check that a request is signed (the mock, moto, a replay).
+DUMMY = Credentials("AKIDBEDROCKCONFORMANCE", "bedrock-conformance-dummy-secret")
 MAX_BODY = 8 * 1024 * 1024
-SERVICE = "bedrock"
 # Methods that may be sent again when a kept-alive connection turns out to have been closed while idle.
 IDEMPOTENT = frozenset({"GET", "HEAD"})
 # Methods whose request may be sent again after a 5xx or a dropped connection: RFC 9110's idempotent ones (a second
@@ -56,9 +87,6 @@ IDEMPOTENT = frozenset({"GET", "HEAD"})
 REPEATABLE = IDEMPOTENT | {"DELETE", "PUT"}
 # Gateway faults the SDKs' standard mode retries besides the contract's transient errors (HTTP, not the contract).
 GATEWAY_FAULTS = frozenset({502, 503, 504})
-# A request carrying this header asks the target for that modelled error (the reference mock honours it): the
-# error is the point of the request, so it is never retried.
-FORCE_ERROR_HEADER = "x-bedrock-conformance-force-error"
 _READ_SIZE = 65536
 # Shorter values are not treated as secrets: cutting them out of bodies would mangle ordinary text.
 _MIN_SECRET = 8
@@ -88,112 +116,6 @@ class _SigningDetails(logging.Filter):
 
 
 logging.getLogger("botocore.auth").addFilter(_SigningDetails())
-
-
-def header(headers: Mapping[str, str], name: str) -> str | None:
-    """Case-insensitive header lookup."""
-    wanted = name.lower()
-    return next((v for k, v in headers.items() if k.lower() == wanted), None)
-
-
-def scrub_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    return {k: (SCRUBBED if k.lower() in SECRET_HEADERS else v) for k, v in headers.items()}
-
-
-def encode_label(label: str) -> str:
-    """Percent-encode a path label the way botocore does: ':' and '/' included."""
-    return quote(label, safe="-_.~")
-
-
-@dataclass
-class Request:
-    method: str
-    url: str
-    headers: dict[str, str] = field(default_factory=dict)
-    body: bytes = b""
-    label: str | None = None
-    region: str = ""
-
-    @property
-    def retryable(self) -> bool:
-        """Whether a 429 or a transient failure of this request may be cured by sending it again."""
-        return header(self.headers, FORCE_ERROR_HEADER) is None
-
-    @property
-    def path(self) -> str:
-        parts = urlsplit(self.url)
-        return parts.path + (f"?{parts.query}" if parts.query else "")
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"method": self.method, "url": self.url, "headers": scrub_headers(self.headers)}
-        if self.label is not None:
-            out["identifier"] = self.label
-        if self.body:
-            out["body"] = _body_for_report(self.body)
-        return out
-
-
-@dataclass
-class Response:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-    reason: str = ""
-
-    def header(self, name: str) -> str | None:
-        return header(self.headers, name)
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"status": self.status, "headers": scrub_headers(self.headers), "body": _body_for_report(self.body)}
-
-
-def _body_for_report(body: bytes, limit: int = 16384) -> Any:
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        return f"<{len(body)} bytes, not UTF-8>"
-    try:
-        if len(text) <= limit:
-            return json.loads(text)
-    except ValueError:
-        pass
-    return text if len(text) <= limit else f"{text[:limit]}… ({len(body)} bytes)"
-
-
-@dataclass
-class Exchange:
-    """One request and what came back (or the transport error instead)."""
-
-    request: Request
-    response: Response | None = None
-    error: str | None = None
-    elapsed: float = 0.0
-    # How many times the request was sent, retries included; ``response``/``error`` are the last attempt's.
-    attempts: int = 1
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"request": self.request.to_dict()}
-        if self.response is not None:
-            out["response"] = self.response.to_dict()
-        if self.error is not None:
-            out["error"] = self.error
-        return out
-
-    def curl(self) -> str:
-        """A command that sends the same request, signed with the caller's own credentials."""
-        parts = ["curl", "-sS", "-i", "-X", self.request.method, self.request.url]
-        parts += ["--aws-sigv4", f"aws:amz:{self.request.region or 'us-east-1'}:{SERVICE}"]
-        parts += ["--user", "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"]
-        for name, value in self.request.headers.items():
-            if name.lower() in SECRET_HEADERS or name.lower() in ("host", "content-length"):
-                continue
-            parts += ["-H", f"{name}: {value}"]
-        if self.request.body:
-            parts += ["--data-binary", self.request.body.decode("utf-8", "replace")]
-        return " ".join(shlex.quote(p) if not p.startswith("$AWS") else f'"{p}"' for p in parts)
 
 
 @dataclass(frozen=True)
@@ -264,84 +186,6 @@ class TransportOptions:
     backoff_cap: float = 20.0
 
 
-class _Failure(Exception):
-    """A transport failure already described as one line."""
-
-    def __init__(self, message: str, *, before_answer: bool = False, transient: bool = False):
-        super().__init__(message)
-        self.message = message
-        # Nothing of an answer arrived: a kept-alive connection that the server had closed while idle.
-        self.before_answer = before_answer
-        # The connection was reset or closed under the exchange: sending again may well get an answer.
-        self.transient = transient
-
-
-class _Watchdog:
-    """One daemon thread that fires every deadline in the process (a timer thread per request costs too much)."""
-
-    def __init__(self) -> None:
-        self._wake = threading.Condition()
-        self._queue: list[tuple[float, int, _Deadline]] = []
-        self._order = itertools.count()
-        self._thread: threading.Thread | None = None
-
-    def watch(self, deadline: _Deadline, seconds: float) -> None:
-        with self._wake:
-            heapq.heappush(self._queue, (time.monotonic() + seconds, next(self._order), deadline))
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="bedrock-conformance-deadlines", daemon=True)
-                self._thread.start()
-            if self._queue[0][2] is deadline:
-                self._wake.notify()
-
-    def _run(self) -> None:
-        while True:
-            with self._wake:
-                while not self._queue:
-                    self._wake.wait()
-                when, _, deadline = self._queue[0]
-                wait = when - time.monotonic()
-                if wait > 0:
-                    self._wake.wait(wait)
-                    continue
-                heapq.heappop(self._queue)
-            deadline.fire()
-
-
-_WATCHDOG = _Watchdog()
-
-
-class _Deadline:
-    """Shuts the connection's socket down when the whole exchange overruns its time, however the bytes trickle."""
-
-    def __init__(self, conn: http.client.HTTPConnection, seconds: float):
-        self.conn = conn
-        self.seconds = seconds
-        self.fired = False
-        self.done = False
-        self._lock = threading.Lock()
-
-    def fire(self) -> None:
-        with self._lock:
-            if self.done:
-                return
-            self.fired = True
-            sock = getattr(self.conn, "sock", None)
-            if isinstance(sock, socket.socket):
-                # The plain socket's shutdown, not SSLSocket's: that one would unwrap TLS under the reading thread.
-                with contextlib.suppress(OSError):
-                    socket.socket.shutdown(sock, socket.SHUT_RDWR)
-
-    def __enter__(self) -> _Deadline:
-        _WATCHDOG.watch(self, self.seconds)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        # A finished deadline stays queued until its time and is then dropped unfired.
-        with self._lock:
-            self.done = True
-
-
 class Transport:
     """Sends signed raw requests to one endpoint over keep-alive connections (one per thread)."""
 
@@ -375,6 +219,9 @@ class Transport:
         self._secrets = [s for s in keys if s and len(s) >= _MIN_SECRET]
         # Signatures of the latest requests: a target may echo them, and recorders see answers after the fact.
         self._signatures: collections.deque[str] = collections.deque(maxlen=_RECENT_SIGNATURES)
+        # Set by whatever records this transport's traffic (it patches the connections): its refusal to record a
+        # request, raised from ``send``, as the one-line error that ends the run; None for any other error.
+        self.refusal: Callable[[BaseException, Request], Exception | None] | None = None
 
     # -------------------------------------------------------------------------------------------- building
     def request(
@@ -413,10 +260,10 @@ class Transport:
 
     def redact(self, data: bytes) -> bytes:
         """``data`` with every secret (also percent- or JSON-escaped) replaced by ``<scrubbed>``."""
-        return _redact_bytes(data, self.secrets())
+        return redact_bytes(data, self.secrets())
 
     def redact_text(self, text: str) -> str:
-        return _redact_text(text, self.secrets())
+        return redact_text(text, self.secrets())
 
     # -------------------------------------------------------------------------------------------- connections
     def _context(self) -> ssl.SSLContext:
@@ -428,7 +275,7 @@ class Transport:
 
     def _connection(self) -> http.client.HTTPConnection:
         conn: http.client.HTTPConnection | None = getattr(self._local, "conn", None)
-        if conn is not None and _stale(conn):
+        if conn is not None and stale(conn):
             self._drop()
             conn = None
         if conn is None:
@@ -451,16 +298,16 @@ class Transport:
         """Connect (and complete the TLS handshake) without sending a request; TargetError if that fails."""
         conn = self._connection()
         try:
-            with _Deadline(conn, self.options.timeout) as deadline:
+            with Deadline(conn, self.options.timeout) as deadline:
                 conn.connect()
         except (OSError, http.client.HTTPException) as exc:
             self._drop()
             fired = deadline.fired or isinstance(exc, (TimeoutError, socket.timeout))
-            message = _timed_out(self.options.timeout, "connecting") if fired else _describe(exc, "connecting")
+            message = timed_out(self.options.timeout, "connecting") if fired else describe_failure(exc, "connecting")
             raise TargetError(f"cannot reach {self.endpoint}: {message}") from None
         if deadline.fired:
             self._drop()
-            raise TargetError(f"cannot reach {self.endpoint}: {_timed_out(self.options.timeout, 'connecting')}")
+            raise TargetError(f"cannot reach {self.endpoint}: {timed_out(self.options.timeout, 'connecting')}")
 
     # -------------------------------------------------------------------------------------------- sending
     def send(self, request: Request) -> Exchange:
@@ -539,26 +386,26 @@ class Transport:
             conn = self._connection()
             try:
                 response = self._exchange(conn, request, path, signed)
-            except _Failure as failure:
+            except Failure as failure:
                 self._drop()
                 # A kept-alive connection the server closed while idle: send once more, on a fresh one.
                 if attempt == 1 and reused and failure.before_answer and request.method in IDEMPOTENT:
                     continue
-                error = _redact_text(failure.message, secrets)
+                error = redact_text(failure.message, secrets)
                 return Exchange(request, None, error, self.clock.monotonic() - started, attempt), failure.transient
             elapsed = self.clock.monotonic() - started
-            return Exchange(request, _redact(response, secrets), None, elapsed, attempt), False
+            return Exchange(request, redact(response, secrets), None, elapsed, attempt), False
         raise AssertionError("unreachable")
 
     def _exchange(
         self, conn: http.client.HTTPConnection, request: Request, path: str, signed: Mapping[str, str]
     ) -> Response:
-        """One request and its whole answer, within one deadline; _Failure for anything short of an answer."""
+        """One request and its whole answer, within one deadline; Failure for anything short of an answer."""
         timeout = self.options.timeout
         phase = "sending the request"
         received = 0
         chunks: list[bytes] = []
-        with _Deadline(conn, timeout) as deadline:
+        with Deadline(conn, timeout) as deadline:
             try:
                 conn.putrequest(request.method, path, skip_accept_encoding=True)
                 for name, value in signed.items():
@@ -572,110 +419,26 @@ class Transport:
                 while piece := raw.read(_READ_SIZE):
                     received += len(piece)
                     if received > self.options.max_body:
-                        raise _Failure(f"response body over {self.options.max_body} bytes (stopped reading)")
+                        raise Failure(f"response body over {self.options.max_body} bytes (stopped reading)")
                     chunks.append(piece)
             except (OSError, http.client.HTTPException) as exc:
                 # The socket's own timeout is the deadline's length too: whichever fires first, it is one timeout.
                 if deadline.fired or isinstance(exc, (TimeoutError, socket.timeout)):
-                    raise _Failure(_timed_out(timeout, phase, received)) from None
-                raise _Failure(
-                    _describe(exc, phase, received),
-                    before_answer=_before_answer(exc, phase),
+                    raise Failure(timed_out(timeout, phase, received)) from None
+                raise Failure(
+                    describe_failure(exc, phase, received),
+                    before_answer=before_answer(exc, phase),
                     transient=isinstance(exc, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError)),
                 ) from None
         if deadline.fired:
-            raise _Failure(_timed_out(timeout, phase, received))
+            raise Failure(timed_out(timeout, phase, received))
         remaining = getattr(raw, "length", None)
         # http.client returns a short body quietly when the connection closes early; that is no complete answer.
         if isinstance(remaining, int) and remaining > 0:
-            raise _Failure(f"the connection closed mid-body: {received} of {received + remaining} bytes read")
+            raise Failure(f"the connection closed mid-body: {received} of {received + remaining} bytes read")
         if getattr(raw, "will_close", False):  # vcrpy's replayed responses lack it
             self._drop()
         return Response(raw.status, dict(raw.getheaders()), b"".join(chunks), raw.reason)
 
     def close(self) -> None:
         self._drop()
-
-
-def _stale(conn: http.client.HTTPConnection) -> bool:
-    """The idle connection has input waiting (bytes nobody asked for, or the server's close): not reusable."""
-    sock = getattr(conn, "sock", None)
-    if not isinstance(sock, socket.socket):
-        return False
-    try:
-        readable, _, _ = select.select([sock], [], [], 0)
-    except (OSError, ValueError):
-        return True
-    return bool(readable)
-
-
-def _forms(secret: str) -> set[str]:
-    """A secret as it may appear: itself, percent-encoded, or escaped inside a JSON string."""
-    return {secret, quote(secret, safe=""), json.dumps(secret)[1:-1]}
-
-
-def _redact_text(text: str, secrets: list[str]) -> str:
-    for secret in secrets:
-        for form in _forms(secret):
-            text = text.replace(form, SCRUBBED)
-    return text
-
-
-def _redact_bytes(data: bytes, secrets: list[str]) -> bytes:
-    for secret in secrets:
-        for form in _forms(secret):
-            data = data.replace(form.encode("utf-8", "replace"), SCRUBBED.encode())
-    return data
-
-
-def _redact(response: Response, secrets: list[str]) -> Response:
-    """The response with every credential of the caller cut out (a hostile target may echo them back)."""
-    headers = {k: _redact_text(v, secrets) for k, v in response.headers.items()}
-    body = _redact_bytes(response.body, secrets)
-    return Response(response.status, headers, body, _redact_text(response.reason, secrets))
-
-
-def _before_answer(exc: BaseException, phase: str) -> bool:
-    early = phase in ("sending the request", "waiting for the response")
-    return early and isinstance(exc, (BrokenPipeError, ConnectionResetError))
-
-
-def _timed_out(timeout: float, phase: str, received: int | None = None) -> str:
-    """The one wording of a timeout, whether the socket's timeout or the whole-exchange deadline fired first."""
-    got = f" ({received} bytes read)" if received is not None else ""
-    return f"timed out after {timeout:g} s {phase}{got}"
-
-
-def _describe(exc: BaseException, phase: str = "", received: int = 0) -> str:
-    """One line for a transport failure."""
-    if isinstance(exc, ssl.SSLCertVerificationError):
-        return f"TLS certificate not trusted ({exc.verify_message}); use --insecure to accept it"
-    if isinstance(exc, ssl.SSLError):
-        reason = (exc.reason or str(exc)).lower().replace("_", " ")
-        what = "TLS handshake failed" if phase in ("connecting", "sending the request") else f"TLS failure {phase}"
-        if isinstance(exc, ssl.SSLEOFError) or "eof" in reason:
-            return f"{what}: the target closed the connection"
-        return f"{what} ({reason})"
-    if isinstance(exc, ConnectionRefusedError):
-        return "connection refused"
-    if isinstance(exc, (TimeoutError, socket.timeout)):
-        return f"timed out {phase}".rstrip()
-    if isinstance(exc, http.client.RemoteDisconnected):
-        return "the target closed the connection without answering"
-    if isinstance(exc, ConnectionResetError):
-        if phase == "reading the body":
-            return f"connection reset mid-body ({received} bytes read)"
-        return f"connection reset {phase}".rstrip()
-    if isinstance(exc, BrokenPipeError):
-        return "the target closed the connection while the request was being sent"
-    if isinstance(exc, http.client.IncompleteRead):
-        expected = f" of {len(exc.partial) + exc.expected}" if exc.expected is not None else ""
-        return f"the connection closed mid-body: {received + len(exc.partial)}{expected} bytes read"
-    if isinstance(exc, http.client.BadStatusLine):
-        line = str(exc.args[0] if exc.args else "").strip()
-        return f"not an HTTP response (status line {line[:80]!r})"
-    if isinstance(exc, socket.gaierror):
-        return f"cannot resolve host ({exc.strerror})"
-    if isinstance(exc, http.client.HTTPException):
-        return f"malformed HTTP response ({type(exc).__name__}: {str(exc)[:200]})"
-    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__

@@ -43,10 +43,7 @@ from .cassettes import (
     RECORD_MODES,
     CassetteError,
     Recording,
-    network_blocked,
-    open_replay,
     recording_metadata,
-    resolve_directory,
 )
 from .checks import (
     INVALID_SIDE,
@@ -75,7 +72,7 @@ from .report import (
     render_terminal,
     write_reports,
 )
-from .targets import FORCE_ERROR_HEADER, Target, TargetOptions, check_spec, open_target
+from .targets import FORCE_ERROR_HEADER, TargetOptions, check_spec, open_target
 
 PLUGIN_NAME = "bedrock-conformance-run"
 # pytest-xdist: the run's configuration goes to each worker, and each worker's results come back, under this key.
@@ -659,23 +656,13 @@ def verdict(session: Session, clause_id: str, baseline: dict[str, str]) -> None:
 def open_session(config: RunConfig, recorder: Recorder | None = None, share: Share | None = None) -> Session:
     """Open the configured target (``replay:DIR`` included) as a session; TargetError/CassetteError if it can't."""
     if config.target.startswith("replay:"):
-        transport, meta = open_replay(resolve_directory(config.target.partition(":")[2]))
+        target = open_target(TargetOptions(spec=config.target))
+        assert target.replay is not None
+        meta = target.replay.meta
         if not config.seed_given:
             config.seed = int(meta.get("seed", config.seed))
         config.examples = int(meta.get("examples", config.examples))
         config.region = str(meta.get("region", config.region))
-        blocker = contextlib.ExitStack()
-        blocker.enter_context(network_blocked())
-        target = Target(
-            f"replay of {meta.get('target', '?')} ({config.target.partition(':')[2]})",
-            "replay",
-            transport,
-            # A recording learns that its target forces errors from the target's first answer, so a cassette
-            # switched to before it says it cannot.
-            any(i.meta.get("can_force_errors") for i in transport.interactions),
-            bool(meta.get("writes")),
-            [blocker.close],
-        )
         return Session(target, config, recorder)
     target = open_target(
         TargetOptions(

@@ -15,6 +15,7 @@ from ._findings import _FAIL, _PASS, REDACTED, Finding, Outcome
 from ._findings import failing as failing
 from ._findings import outcomes_by_clause as outcomes_by_clause
 from ._findings import worst as worst
+from ._json import NotJSON, loads
 from ._model import Deviation, Shape
 from ._schemas import Contract, contract
 
@@ -299,19 +300,6 @@ def validator(document: str, pointer: str = "", member: str = "") -> Validator:
 def shape_validator(shape: Shape, member: str = "") -> Validator:
     """A cached validator for a shape of the shipped contract (a body, an operation's input, one member)."""
     return validator(shape.document, shape.pointer, member)
-
-
-class NotJSON(ValueError):
-    """Text that Python's json module reads but RFC 8259 does not allow: NaN, Infinity, -Infinity."""
-
-
-def _no_constant(name: str) -> Any:
-    raise NotJSON(f"{name} is not a JSON number (RFC 8259 has no NaN or Infinity)")
-
-
-def loads(text: str | bytes) -> Any:
-    """``json.loads``, except that NaN, Infinity and -Infinity are errors, as RFC 8259 says: they are not JSON."""
-    return json.loads(text, parse_constant=_no_constant)
 
 
 def _parse_body(body: Any) -> tuple[Any, str | None]:

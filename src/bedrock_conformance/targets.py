@@ -1,19 +1,21 @@
-"""Targets: where the suite sends its requests (the embedded mock, any URL, real AWS, moto)."""
+"""Targets: where the suite sends its requests (the embedded mock, any URL, real AWS, moto, recorded cassettes)."""
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
 import socket
 import urllib.parse
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from botocore.credentials import Credentials
 
-from ._http import FORCE_ERROR_HEADER, TargetError, Transport, TransportOptions
-from .mock import SERVER
+from ._engine import Target
+from ._http import DUMMY, FORCE_ERROR_HEADER, TargetError, Transport, TransportOptions
+from .cassettes import network_blocked, open_replay, resolve_directory
+from .mock import MockServer
 
 if TYPE_CHECKING:
     from ._pool import Share
@@ -22,8 +24,6 @@ __all__ = ["DUMMY", "FORCE_ERROR_HEADER", "Target", "TargetOptions", "check_spec
 
 SPECS = "mock, http(s)://HOST:PORT, aws[:REGION], moto, replay:DIR or replay:NAME (mock, published)"
 
-# Dummy credentials for endpoints that only check that a request is signed.
-DUMMY = Credentials("AKIDBEDROCKCONFORMANCE", "bedrock-conformance-dummy-secret")
 # Backoff (base, cap) in seconds for a target on this machine. A loopback server shares no capacity with other
 # clients and answers in about a millisecond, so a wait of a few milliseconds already lets a transient failure
 # pass: a first retry waits 5-10 ms, a second 10-20 ms. A run of a few hundred requests with a 500 on every 7th
@@ -48,29 +48,6 @@ class TargetOptions:
     force_errors: bool = False
     # A pytest-xdist worker's share of the run: it gets that part of the request budget and of the rate.
     share: Share | None = None
-
-
-@dataclass
-class Target:
-    """An opened target: its transport, and what it allows."""
-
-    name: str
-    kind: str
-    transport: Transport
-    can_force_errors: bool = False
-    writes: bool = False
-    closers: list[Callable[[], None]] = field(default_factory=list)
-
-    def notice(self, headers: dict[str, str]) -> None:
-        """Learn from an answer's headers: the reference mock, started by hand, is a URL target that forces errors."""
-        if not self.can_force_errors and self.kind == "http":
-            server = next((v for k, v in headers.items() if k.lower() == "server"), "")
-            self.can_force_errors = server.split("/", 1)[0].strip() == SERVER
-
-    def close(self) -> None:
-        self.transport.close()
-        for close in reversed(self.closers):
-            close()
 
 
 def _aws_credentials(profile: str | None) -> Credentials:
@@ -149,8 +126,11 @@ def _transport(url: str, region: str, credentials: Credentials, options: Transpo
 
 
 def open_target(options: TargetOptions) -> Target:
-    """Start or connect to the target named by ``options.spec``."""
+    """Start, connect to or replay the target named by ``options.spec``; TargetError/CassetteError if it can't."""
     spec = check_spec(options.spec)
+    if spec.startswith("replay:"):
+        # A recording is judged as it was made (its region, attempts and seed are in it), whatever the options say.
+        return _open_replay(spec.partition(":")[2])
     if options.max_attempts < 1:
         raise TargetError(f"--max-attempts must be 1 or more, not {options.max_attempts}")
     transport_options = TransportOptions(
@@ -158,8 +138,6 @@ def open_target(options: TargetOptions) -> Target:
     )
     _limit(transport_options, options, options.budget, options.rate)
     if spec == "mock":
-        from .mock import MockServer
-
         mock = MockServer(region=options.region, seed=options.seed, clock=options.mock_clock)
         mock.__enter__()
         transport = _transport(mock.url, options.region, DUMMY, transport_options)
@@ -186,6 +164,28 @@ def open_target(options: TargetOptions) -> Target:
     if spec == "moto":
         return _open_moto(options, transport_options)
     raise TargetError(f"unknown target {spec!r}: use {SPECS}")
+
+
+def _open_replay(where: str) -> Target:
+    """Recorded cassettes (a directory, or a shipped set by name) as a target, with the network blocked.
+
+    The recording says how it was made (region, seed, attempts, ...): ``Target.replay.meta``. CassetteError if the
+    cassettes cannot be read.
+    """
+    transport, meta = open_replay(resolve_directory(where))
+    blocker = contextlib.ExitStack()
+    blocker.enter_context(network_blocked())
+    return Target(
+        f"replay of {meta.get('target', '?')} ({where})",
+        "replay",
+        transport,
+        # A recording learns that its target forces errors from the target's first answer, so a cassette
+        # switched to before it says it cannot.
+        any(i.meta.get("can_force_errors") for i in transport.interactions),
+        bool(meta.get("writes")),
+        [blocker.close],
+        replay=transport,
+    )
 
 
 def _open_moto(options: TargetOptions, transport_options: TransportOptions) -> Target:

@@ -18,6 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from .._exchange import SERVER
 from . import _catalogue
 from ._answers import MockError, answer, limit, type_header
 from ._auth import DenyRule
@@ -27,9 +28,6 @@ from ._traffic import FaultInjector, RateLimiter
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT = "123456789012"
-# Every answer names the mock in its Server header, so that a run against a mock started by hand (a URL target)
-# knows it can force each modelled error with FORCE_ERROR_HEADER.
-SERVER = "bedrock-conformance-mock"
 
 # How long a closing connection keeps reading input the client is still sending, so it reads our answer.
 _LINGER_SECONDS = 1.0

@@ -1,0 +1,75 @@
+"""Linting cassettes: every file parses, no secret remains, and every recorded answer keeps its clauses."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .._http import SECRET_HEADERS, Exchange, Request
+from .._schemas import contract
+from .._validator import Outcome
+from ..checks import check_answer
+from .format import CassetteError, cassette_files, read_cassette
+
+# Values that look like credentials anywhere in a cassette: access keys, SigV4 signatures, session tokens.
+SECRET_PATTERNS = {
+    "an AWS access key id": re.compile(r"\b(AKIA|ASIA)[A-Z0-9]{16}\b"),
+    "a SigV4 signature": re.compile(r"Signature=[0-9a-f]{64}"),
+    "a SigV4 credential scope": re.compile(r"Credential=[A-Z0-9]{16,}/"),
+    "a session token": re.compile(r"\bFwoGZXIvYXdz[A-Za-z0-9/+=]{20,}|IQoJb3JpZ2lu[A-Za-z0-9/+=]{20,}"),
+}
+
+
+def operation_of(request: Request) -> str | None:
+    """'get', 'list', or None for a sibling operation whose success bodies the contract does not cover."""
+    the_contract = contract()
+    list_path = the_contract.documents["operations.json"]["$defs"]["ListInferenceProfiles"]["x-operation"]["path"]
+    if request.method != "GET":
+        return None
+    if request.label is not None:
+        return "get"
+    return "list" if urlsplit(request.url).path.rstrip("/") == list_path else None
+
+
+def check_recorded(exchange: Exchange) -> list[Any]:
+    """Clause checks of a recorded answer: Get and List successes, and every error."""
+    operation = operation_of(exchange.request)
+    assert exchange.response is not None
+    if operation is None and exchange.response.status < 400:
+        return []
+    return check_answer(exchange, listing=operation == "list")
+
+
+@dataclass
+class Problem:
+    where: str
+    message: str
+
+
+def lint(directory: Path) -> tuple[list[Problem], int]:
+    """Every file parses, no secret remains, and every recorded answer keeps its clauses."""
+    problems: list[Problem] = []
+    checked = 0
+    for path in cassette_files(directory, nested=True):
+        try:
+            interactions = read_cassette(path)
+            text = path.read_text(encoding="utf-8")
+        except CassetteError as exc:
+            problems.append(Problem(str(path), str(exc).split(": ", 1)[-1]))
+            continue
+        for what, pattern in SECRET_PATTERNS.items():
+            for match in pattern.finditer(text):
+                line = text.count("\n", 0, match.start()) + 1
+                problems.append(Problem(f"{path}:{line}", f"contains {what}"))
+        for interaction in interactions:
+            for name in interaction.exchange.request.headers:
+                if name.lower() in SECRET_HEADERS:
+                    problems.append(Problem(interaction.where, f"request header {name} was not scrubbed"))
+            for result in check_recorded(interaction.exchange):
+                checked += 1
+                if result.outcome is Outcome.FAIL:
+                    problems.append(Problem(interaction.where, f"{result.clause}: {result.message}"))
+    return problems, checked
