@@ -15,7 +15,7 @@ from .checks import Result, behaviour_clause, check_answer, describe, identifies
 from .targets import FORCE_ERROR_HEADER, Target
 
 if TYPE_CHECKING:
-    from ._pool import Share
+    from ._share import Share
 
 
 @dataclass

@@ -16,7 +16,7 @@ from ._http import FORCE_ERROR_HEADER, TargetError, Transport, TransportOptions
 from .mock import SERVER
 
 if TYPE_CHECKING:
-    from ._pool import Share
+    from ._share import Share
 
 __all__ = ["DUMMY", "FORCE_ERROR_HEADER", "Target", "TargetOptions", "check_spec", "open_target"]
 
