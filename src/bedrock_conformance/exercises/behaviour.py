@@ -29,6 +29,7 @@ from ._common import exercise, unknown_total
 
 
 def behaviour_clause_ids() -> list[str]:
+    """The behaviour clauses, in the contract's order: one test each."""
     return [c.id for c in contract().clauses_of("behaviour")]
 
 
@@ -53,7 +54,14 @@ def _denied(session: Session, exchange: Exchange, clause: str) -> bool:
 
 @exercise
 def run_listed_profiles(session: Session) -> None:
-    """Each listed profile resolves by id and by ARN to the same body, which equals its List summary."""
+    """Each listed profile resolves by id and by ARN to the same body, which equals its List summary.
+
+    Sends: the List pages (if not sent yet), then a Get by id and a Get by ARN of up to ``--max-profiles`` listed
+    profiles, taken from each type in turn, and of each ``--profile-id``.
+    Feeds: behaviour.listedProfile.resolvesById and .resolvesByArn, behaviour.listSummary.equalsGet,
+    behaviour.inferenceProfileArn.endsWithId and .resourceType (for Get bodies and List summaries alike), and,
+    through every answer, the response, error and list-page clauses and identifiesProfile.
+    """
     the_contract = contract()
     arn_member, id_member = the_contract.role("arn"), the_contract.role("id")
     profiles = _sample(session.profiles(), session.config.max_profiles)
@@ -122,7 +130,12 @@ def _sample(profiles: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
 
 @exercise
 def run_percent_decoding(session: Session) -> None:
-    """The label is decoded before it is checked: encoded and unencoded ':' mean the same, as do encoded letters."""
+    """The label is decoded before it is checked: encoded and unencoded ':' mean the same, as do encoded letters.
+
+    Sends: Gets of the first listed profile's id and ARN, each spelled several ways (as botocore encodes it, every
+    character percent-encoded, ':' left unencoded; '/' encoded in the ARN).
+    Feeds: behaviour.inferenceProfileIdentifier.percentDecoded, and the clauses every answer feeds.
+    """
     clause = behaviour_clause("percentDecoded")
     arn_member, id_member = contract().role("arn"), contract().role("id")
     profiles = session.profiles()
@@ -225,8 +238,11 @@ def _skip_unknown(session: Session, clause: str, undecided: list[str | None]) ->
 def run_unknown_identifiers(session: Session) -> None:
     """Valid identifiers that name no profile get 404 ResourceNotFoundException (403 for another account's ARN).
 
-    They are bare ids, ARNs in the caller's own account, other accounts, regions and partitions, known ids with
-    their case changed, and known profiles' resource ids under another account, region or partition.
+    Sends: Gets of generated identifiers that keep every request clause but name no profile: bare ids, ARNs in the
+    caller's own account, other accounts, regions and partitions, known ids with their case changed, and known
+    profiles' resource ids under another account, region or partition.
+    Feeds: behaviour.unknownIdentifier.notFound, and the clauses every answer feeds. Against ``replay:``, sends
+    nothing: it judges the recorded requests tagged with that clause.
     """
     clause = behaviour_clause("unknownIdentifier")
     owner = _owner(session)
@@ -257,7 +273,13 @@ def run_unknown_identifiers(session: Session) -> None:
 
 @exercise
 def run_application_lifecycle(session: Session) -> None:
-    """Create an application profile, resolve it, delete it, and see it gone; whatever is created is removed."""
+    """Create an application profile, resolve it, delete it, and see it gone; whatever is created is removed.
+
+    Sends (only when the target allows writes): CreateInferenceProfile copying a listed system profile or model,
+    a Get of the new profile's ARN, DeleteInferenceProfile, and a Get that must now find nothing.
+    Feeds: behaviour.inferenceProfileArn.resourceType and .endsWithId for an APPLICATION profile,
+    behaviour.unknownIdentifier.notFound, and the clauses every answer feeds.
+    """
     clauses = ("arnResourceType", "arnEndsWithId")
     if not session.target.writes:
         for key in clauses:

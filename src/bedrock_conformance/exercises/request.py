@@ -21,6 +21,7 @@ from ._common import drawn, exercise
 
 
 def request_clause_ids() -> list[str]:
+    """The request clauses, in the contract's order: one test each."""
     return [c.id for c in contract().clauses_of("request")]
 
 
@@ -35,7 +36,14 @@ def _valid_examples_for(clause: Clause) -> list[str]:
 
 @exercise
 def run_request_clause(session: Session, clause_id: str) -> None:
-    """Identifiers that break the clause must get 400 ValidationException; ones that keep it must not get a 400."""
+    """Identifiers that break the clause must get 400 ValidationException; ones that keep it must not get a 400.
+
+    Sends: a GetInferenceProfile for each explicit identifier that breaks the clause (the empty one cannot be sent),
+    then for ``--examples`` generated ones if the clause is a pattern; then the same for identifiers that keep it.
+    Feeds: the request clause ``clause_id`` (its invalid and valid sides); every answer also feeds the response and
+    error clauses and behaviour.inferenceProfileIdentifier.identifiesProfile. Against ``replay:``, sends nothing: it
+    judges every recorded identifier against today's schemas instead.
+    """
     clause = contract().clause(clause_id)
     if clause.member != contract().path_label:
         session.recorder.skip(

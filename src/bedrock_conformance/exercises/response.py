@@ -6,4 +6,5 @@ from .._schemas import contract
 
 
 def response_clause_ids() -> list[str]:
+    """The clauses of response.json, in the contract's order: one test each."""
     return [c.id for c in contract().clauses.values() if c.document == "response.json"]

@@ -9,7 +9,12 @@ from ._common import exercise
 
 @exercise
 def run_sdk_suites(session: Session) -> None:
-    """The sdk.* suites for every SDK named with --sdk; without one, the SDK clauses are skipped."""
+    """The sdk.* suites for every SDK named with --sdk; without one, the SDK clauses are skipped.
+
+    Sends: nothing to the run's target. Each SDK (boto3, aiobotocore, js, at a pinned version if asked) drives
+    GetInferenceProfile against a reference mock and a canned-answer server of its own (see ``sdk``).
+    Feeds: the sdk.* clauses of sdk.json, and the report's SDK matrix.
+    """
     if not session.config.sdks:
         for clause in sdk_clause_ids():
             session.recorder.skip(clause, "SDK suites run with --sdk (boto3, aiobotocore or js)")
