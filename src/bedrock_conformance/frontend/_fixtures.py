@@ -18,7 +18,6 @@ def _plugin(config: pytest.Config) -> ConformancePlugin:
     return plugin
 
 
-# Fixtures and hooks for suites/conftest.py, so that ``pytest suites`` works without the CLI too.
 @pytest.fixture(scope="session")
 def conformance(request: pytest.FixtureRequest) -> Session:
     """The run's session against its target, opened once."""
