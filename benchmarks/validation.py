@@ -20,6 +20,7 @@ SEED = 7
 def corpus(count: int = BODIES, seed: int = SEED) -> list[dict[str, Any]]:
     """``count`` GetInferenceProfile bodies: the mock's catalogue (AWS's deviations included), generated valid
     bodies, and bodies that break each response clause, each a separate object, in a seeded order."""
+    from bedrock_conformance._draw import draw
     from bedrock_conformance._engine import RunConfig
     from bedrock_conformance._schemas import contract
     from bedrock_conformance._strategies import (
@@ -28,7 +29,7 @@ def corpus(count: int = BODIES, seed: int = SEED) -> list[dict[str, Any]]:
         invalid_bodies,
         valid_bodies,
     )
-    from bedrock_conformance._suite import draw, open_session
+    from bedrock_conformance.frontend import open_session
 
     session = open_session(RunConfig(seed=seed))
     try:

@@ -2,10 +2,12 @@
 
 import pytest
 
-from bedrock_conformance._suite import request_clause_ids, run_request_clause, verdict
+from bedrock_conformance.exercises import request_clause_ids, run_request_clause
+from bedrock_conformance.frontend import verdict
 
 
 @pytest.mark.parametrize("clause", request_clause_ids())
 def test_request_clause(conformance, conformance_baseline, clause):
+    """Send identifiers that break the clause and identifiers that keep it, then judge their answers."""
     run_request_clause(conformance, clause)
     verdict(conformance, clause, conformance_baseline)

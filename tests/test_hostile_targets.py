@@ -20,7 +20,7 @@ from zoo.runs import Run, get_of, listed, run
 
 from bedrock_conformance import _deadline, contract
 from bedrock_conformance._http import MAX_BODY, Transport, TransportOptions
-from bedrock_conformance._suite import OPTIONS
+from bedrock_conformance.frontend import OPTIONS
 from bedrock_conformance.targets import DUMMY
 
 RESOLVES_BY_ARN = "behaviour.listedProfile.resolvesByArn"

@@ -18,11 +18,10 @@ import pytest
 from mutants import MUTANTS, Call, Proxy, Reply, Upstream
 from zoo.runs import INTERRUPTIBLE_CLI
 
-from bedrock_conformance import _pool
 from bedrock_conformance._engine import Recorder
-from bedrock_conformance._pool import Pool, PoolError, Share
 from bedrock_conformance.cli import main
 from bedrock_conformance.mock import MockServer
+from bedrock_conformance.parallel import Pool, PoolError, Share, _pool
 from bedrock_conformance.targets import TargetOptions, open_target
 
 pytest.importorskip("xdist")

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from hypothesis import strategies as st
 
+from bedrock_conformance._draw import draw, draw_each
 from bedrock_conformance._progress import Progress
-from bedrock_conformance._suite import draw, draw_each
 
 RUN = [sys.executable, "-m", "bedrock_conformance.cli", "run", "--seed", "2", "--examples", "2"]
 

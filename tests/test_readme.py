@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bedrock_conformance._suite import OPTIONS
 from bedrock_conformance.cli import build_parser
+from bedrock_conformance.frontend import OPTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

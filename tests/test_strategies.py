@@ -23,6 +23,7 @@ from page_oracle import (
     response_verdicts,
 )
 
+from bedrock_conformance._draw import draw
 from bedrock_conformance._regex import branch_examples, pump
 from bedrock_conformance._strategies import (
     breakable_response_clauses,
@@ -35,7 +36,6 @@ from bedrock_conformance._strategies import (
     valid_bodies,
     valid_identifiers,
 )
-from bedrock_conformance._suite import draw
 
 PATTERN, MAXIMUM, MINIMUM = REQ + "pattern", REQ + "maxLength", REQ + "minLength"
 # The empty identifier is the only one shorter than the minimum, and '+' in the page's pattern rejects it too.

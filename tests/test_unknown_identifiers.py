@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 from bedrock_conformance import Outcome
+from bedrock_conformance._draw import draw
 from bedrock_conformance._http import Exchange, Request, Response
-from bedrock_conformance._suite import draw
 from bedrock_conformance._unknown import bare_ids, donors, unknown_identifiers
 from bedrock_conformance._validator import failing, validate_identifier
 from bedrock_conformance.checks import expect_not_found, identifies

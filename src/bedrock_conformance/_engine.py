@@ -27,7 +27,7 @@ from ._validator import Outcome
 from .checks import Result, behaviour_clause, check_answer, describe, identifies
 
 if TYPE_CHECKING:
-    from ._pool import Share
+    from ._share import Share
 
 
 class Recorded(Protocol):

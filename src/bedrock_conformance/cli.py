@@ -19,8 +19,8 @@ from typing import Any, NoReturn
 
 from . import __version__
 from ._schemas import Clause, SchemaError, contract
-from ._suite import OPTIONS, add_options, positive
 from ._validator import Finding, Outcome, loads, outcomes_by_clause, validate_list_page, validate_response, worst
+from .frontend import OPTIONS, add_options, positive
 from .targets import SPECS
 
 
@@ -247,8 +247,8 @@ def _run(args: argparse.Namespace) -> int:
 
     from ._http import TargetError
     from ._schemas import data_dir
-    from ._suite import ConformancePlugin, config_from, open_session
     from .cassettes import CassetteError
+    from .frontend import ConformancePlugin, config_from, open_session
     from .report import BaselineError, render_terminal
     from .sdk import SdkSpecError, parse_sdk
 

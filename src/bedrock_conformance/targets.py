@@ -18,7 +18,7 @@ from .cassettes import network_blocked, open_replay, resolve_directory
 from .mock import MockServer
 
 if TYPE_CHECKING:
-    from ._pool import Share
+    from ._share import Share
 
 __all__ = ["DUMMY", "FORCE_ERROR_HEADER", "Target", "TargetOptions", "check_spec", "open_target"]
 

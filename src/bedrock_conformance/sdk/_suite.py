@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
+from .._draw import draw
 from .._engine import Recorder, RunConfig
 from .._http import Transport, TransportOptions, encode_label
 from .._schemas import contract
@@ -25,7 +26,6 @@ from .._strategies import (
     valid_bodies,
     valid_identifiers,
 )
-from .._suite import draw
 from .._validator import Outcome
 from ..checks import Result
 from ..mock import FORCE_ERROR_HEADER, MockServer

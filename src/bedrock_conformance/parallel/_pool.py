@@ -1,66 +1,21 @@
-"""pytest-xdist: each worker sends its share of a run's requests, then every worker judges from all of them.
-
-Under ``-n N`` the controller names a directory that its workers share and gives each worker a share index. Before
-its first test, worker k of N sends its part of the run: 1/N of each request clause's cases (it draws its own 1/N of
-the generated ones, so generation is split too), and whole suites' exercises dealt out between workers (the List
-pages go to worker 0). It writes what it recorded into the directory, waits for the other workers' records, and
-judges every clause from all of them, so each test's outcome is the clause's outcome in the merged report. The
-controller merges only each worker's own results into that report, so nothing is counted twice.
-"""
+"""The directory where a run's pytest-xdist workers leave their results for each other."""
 
 from __future__ import annotations
 
 import os
 import pickle
 import time
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from ._engine import Recorder
-
-T = TypeVar("T")
+from .._engine import Recorder
+from .._share import Share
 
 POLL_SECONDS = 0.02
 # How long a worker waits for another one to start, or for a replacement of one that died, before it gives up.
 START_SECONDS = 300.0
 REPLACE_SECONDS = 30.0
-
-
-@dataclass(frozen=True)
-class Share:
-    """Worker ``index`` of ``count``: which part of the run it sends."""
-
-    index: int
-    count: int
-
-    def part(self, values: Sequence[T]) -> list[T]:
-        """Every count-th value, from this worker's index: the explicit cases are dealt out, not drawn."""
-        return list(values[self.index :: self.count])
-
-    def quota(self, total: int, handicap: int = 0) -> int:
-        """This worker's number of the ``total`` generated cases; the quotas add up to ``total``.
-
-        The worker dealt the first whole exercise draws ``handicap`` cases of its own on top, so it takes fewer of
-        these: enough fewer that every worker draws about as many in all.
-        """
-        if self.count == 1:
-            return total
-        light = max(0, min(total, round((total - handicap * (self.count - 1)) / self.count)))
-        if self.deals(0):
-            return light
-        rest, others = total - light, self.count - 1
-        return rest // others + (1 if self.index < rest % others else 0)
-
-    def salt(self, salt: str) -> str:
-        """The draw salt for this worker's cases: the same seed and -n send the same requests."""
-        return f"{salt}#{self.index + 1}/{self.count}"
-
-    def deals(self, unit: int) -> bool:
-        """Whether whole exercise ``unit`` (0, 1, ...) falls to this worker: from the last worker down, since
-        worker 0 also checks the List pages."""
-        return (self.count - 1 - unit) % self.count == self.index
 
 
 class PoolError(Exception):
