@@ -72,6 +72,8 @@ EXTRAS = {
     },
     "response:inferenceProfileId.pattern": {"response.inferenceProfileArn.pattern"},
     "response:inferenceProfileName.minLength": {"response.inferenceProfileName.pattern"},
+    # Rule 1: List summaries carrying NaN are no JSON (RFC 8259), so their page is no JSON object: no List page.
+    "nan-in-body": {"behaviour.listInferenceProfiles.isListPage"},
     "validation-with-422": {
         "request.inferenceProfileIdentifier.pattern",
         "request.inferenceProfileIdentifier.maxLength",

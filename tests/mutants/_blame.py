@@ -8,7 +8,8 @@ mutant changes:
    description without the comma list AWS's recorded deviation allows) and both bodies are judged member by member with Python's own regular expressions over the whole string (ECMA-262 meaning) and plain comparisons: a
    clause that holds for the original and fails for the rewritten body is broken as well. A value of the wrong type
    breaks only the type clause (the other keywords apply to values of their type); the ARN must end with '/' and
-   the ID, and its resource type must match ``type``.
+   the ID, and its resource type must match ``type``. A rewrite of List summaries that leaves them no JSON (RFC 8259
+   has no NaN or Infinity) leaves their page no JSON object, so no List page: it breaks isListPage too.
 2. Error rewrites, ``(error it rewrites, new status, new type)``. A throttle (429) that outlives the retries
    proves nothing about the request; a server fault (5xx) that outlives them is an answer like any other, and
    breaks what needs another. So: rewriting ValidationException away from 400
@@ -37,6 +38,7 @@ valid identifier each of them sent. That blame is exact for what was asked, not 
 from __future__ import annotations
 
 import copy
+import json
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -56,6 +58,7 @@ RESOURCE_TYPE = "behaviour.inferenceProfileArn.resourceType"
 BY_ID = "behaviour.listedProfile.resolvesById"
 BY_ARN = "behaviour.listedProfile.resolvesByArn"
 IDENTIFIES = "behaviour.inferenceProfileIdentifier.identifiesProfile"
+LIST_PAGE = "behaviour.listInferenceProfiles.isListPage"
 REJECTING = frozenset({PATTERN, MAX})
 ACCEPTING = frozenset({PATTERN, MAX, MIN})
 
@@ -157,6 +160,15 @@ def broken_by_body(body: dict[str, Any]) -> set[str]:
 
 def by_body(rewrite: Callable[[dict[str, Any]], dict[str, Any]]) -> set[str]:
     return broken_by_body(rewrite(copy.deepcopy(PROFILE))) - broken_by_body(copy.deepcopy(PROFILE))
+
+
+def by_list_summary(rewrite: Callable[[dict[str, Any]], dict[str, Any]]) -> set[str]:
+    """Rule 1 on List pages: a summary that is no longer JSON makes its page no List page."""
+    try:
+        json.dumps(rewrite(copy.deepcopy(PROFILE)), allow_nan=False)
+    except ValueError:
+        return {LIST_PAGE}
+    return set()
 
 
 def by_error(source: str, status: int, kind: str | None) -> set[str]:

@@ -102,6 +102,7 @@ def on_profiles(rewrite: Rewrite, *, get: bool = True, lists: bool = True) -> Ca
         return handle
 
     build.rewrite = rewrite  # type: ignore[attr-defined]  # what the zoo's blame rules judge
+    build.lists = lists  # type: ignore[attr-defined]  # whether List summaries are rewritten too
     return build
 
 

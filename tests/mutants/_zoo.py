@@ -73,6 +73,8 @@ class Mutant:
         rewrite = getattr(self.build, "rewrite", None)
         if rewrite is not None:
             extras |= _blame.by_body(rewrite)
+            if getattr(self.build, "lists", False):
+                extras |= _blame.by_list_summary(rewrite)
         retype = self.retype or getattr(self.build(), "retype", None)
         if retype is not None:
             extras |= _blame.by_error(*retype)
