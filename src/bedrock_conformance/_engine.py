@@ -214,7 +214,7 @@ class Session:
         self.delete_op = ops["DeleteInferenceProfile"]["x-operation"]
         self._profiles: list[dict[str, Any]] | None = None
         # Under pytest-xdist: this worker's part of the run, and every worker's results, pooled before the first
-        # verdict (see _pool.py).
+        # verdict (see parallel/_pool.py).
         self.share = share
         self.evidence: Recorder | None = None
         self.replay = target.replay
