@@ -20,10 +20,6 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "bedrock_conformance"
 # The contract module(s): the only code that may read the raw documents.
 CONTRACT_MODULES = frozenset({"_schemas.py", "_model.py"})
 
-# Modules other helpers of issue #14 are restructuring while this change lands; each still indexes raw documents.
-# The lead converts them to the typed accessors at merge and empties this set (the test then holds for every module).
-NOT_YET_CONVERTED = frozenset({"_suite.py", "_engine.py", "cassettes.py"})
-
 
 def _raw_key(node: ast.expr) -> str | None:
     """The string literal if it names a schema document, an extension key or ``$defs``."""
@@ -61,7 +57,6 @@ def test_the_source_walk_sees_every_module() -> None:
     names = {p.relative_to(PACKAGE).as_posix() for p in _modules()}
     assert {"_validator.py", "checks.py", "drift.py", "mock/_service.py", "sdk/_suite.py"} <= names
     assert not names & CONTRACT_MODULES
-    assert names >= NOT_YET_CONVERTED
 
 
 @pytest.mark.parametrize(
@@ -82,9 +77,6 @@ def test_the_rule_catches_raw_lookups(source: str, expected: list[str]) -> None:
 @pytest.mark.parametrize("path", _modules(), ids=lambda p: p.relative_to(PACKAGE).as_posix())
 def test_no_module_but_the_contract_reads_raw_documents(path: Path) -> None:
     found = raw_lookups(path.read_text(encoding="utf-8"))
-    if path.relative_to(PACKAGE).as_posix() in NOT_YET_CONVERTED:
-        assert found, f"{path.name} reads no raw document any more: drop it from NOT_YET_CONVERTED"
-        return
     assert not found, f"{path.name} reads raw schema documents: ask the contract's objects instead: {found}"
 
 

@@ -100,3 +100,13 @@ def test_every_test_and_fixture_of_a_suite_says_what_it_does(suite: Path) -> Non
 def test_every_exercise_says_what_it_sends_and_which_clauses_it_feeds(name: str) -> None:
     doc = inspect.getdoc(getattr(exercises, name)) or ""
     assert "Sends" in doc and "Feeds" in doc, f"exercises.{name}: {doc!r}"
+
+
+LINE_LIMIT = 500
+
+
+def test_no_module_of_the_library_is_over_the_line_limit() -> None:
+    modules = sorted((SRC / PACKAGE).rglob("*.py"))
+    assert len(modules) > 40, "the walk found too few modules to mean anything"
+    long = {_module_name(p): n for p in modules if (n := len(p.read_text(encoding="utf-8").splitlines())) > LINE_LIMIT}
+    assert not long, f"modules over {LINE_LIMIT} lines (split them by job): {long}"

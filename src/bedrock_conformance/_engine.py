@@ -196,22 +196,18 @@ class Session:
         self.config = config
         self.recorder = recorder or Recorder()
         self.the_contract = contract()
-        request = self.the_contract.documents["request.json"]["x-operation"]
-        self.get_path = request["path"]
-        self.success = int(request["successStatus"])
-        ops = self.the_contract.documents["operations.json"]["$defs"]
-        lister = ops["ListInferenceProfiles"]
-        self.list_path = lister["x-operation"]["path"]
+        getter = self.the_contract.page_operation
+        self.get_path = getter.path
+        self.success = getter.success_status
+        lister = self.the_contract.list_operation
+        self.list_path = lister.path
         # The List filter's query parameter and its values; without one, AWS lists only one type.
-        self.list_filter = lister["x-members"]["filter"]
-        filter_ref = lister["properties"][self.list_filter]["$ref"]
-        self.list_kinds: list[str] = list(self.the_contract.resolve(filter_ref, "operations.json")[0]["enum"])
+        self.list_filter = lister.roles["filter"]
+        self.list_kinds: list[str] = list(lister.members[self.list_filter].enum)
         self.listings: list[Listing] = []
         # How many pages one listing follows, from the clause that says so.
         self.max_pages = int(self.the_contract.clause(behaviour_clause("listEnds")).value)
         self.listed_by: dict[str, Exchange] = {}
-        self.create = ops["CreateInferenceProfile"]["x-operation"]
-        self.delete_op = ops["DeleteInferenceProfile"]["x-operation"]
         self._profiles: list[dict[str, Any]] | None = None
         # Under pytest-xdist: this worker's part of the run, and every worker's results, pooled before the first
         # verdict (see parallel/_pool.py).

@@ -131,8 +131,8 @@ def load_document(text: str, path: str) -> dict[str, Any]:
 @functools.lru_cache(maxsize=1)
 def _account_digits() -> int:
     """How many digits an account id has: read from the account field of the ARN pattern in response.json."""
-    arn = contract().schema("response.json", f"/properties/{contract().role('arn')}")["pattern"]
-    field_ = re.search(r"\[0-9\]\{(\d+)\}", arn)
+    arn = contract().response.members[contract().role("arn")].pattern
+    field_ = re.search(r"\[0-9\]\{(\d+)\}", arn or "")
     if field_ is None:
         raise CassetteError("response.json's ARN pattern has no account field to scrub")
     return int(field_.group(1))
@@ -175,7 +175,7 @@ def _first(values: Any) -> str:
 
 
 def _label_of(uri: str) -> str | None:
-    template = contract().documents["request.json"]["x-operation"]["path"]
+    template = contract().page_operation.path
     prefix = template.split("{", 1)[0]
     path = urlsplit(uri).path
     if path.startswith(prefix) and len(path) > len(prefix) and "/" not in path[len(prefix) :]:

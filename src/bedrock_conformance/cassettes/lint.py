@@ -26,7 +26,7 @@ SECRET_PATTERNS = {
 def operation_of(request: Request) -> str | None:
     """'get', 'list', or None for a sibling operation whose success bodies the contract does not cover."""
     the_contract = contract()
-    list_path = the_contract.documents["operations.json"]["$defs"]["ListInferenceProfiles"]["x-operation"]["path"]
+    list_path = the_contract.list_operation.path
     if request.method != "GET":
         return None
     if request.label is not None:

@@ -27,9 +27,10 @@ def normalise(value: Any) -> Any:
     if isinstance(value, str):
         if is_datetime(value):
             return "<timestamp>"
-        types = contract().documents["behaviour.json"]["x-resource-types"]
-        created = contract().documents["operations.json"]["$defs"]["CreateInferenceProfile"]["x-creates"]
-        generated = f"[{re.escape(created['idAlphabet'])}]{{{created['idLength']}}}"
+        types = contract().resource_types
+        created = contract().create_operation.creates
+        assert created is not None, "CreateInferenceProfile names no generated id (x-creates)"
+        generated = f"[{re.escape(created.id_alphabet)}]{{{created.id_length}}}"
         text = account_pattern().sub("<account>", value)
         for resource_type in types.values():
             text = re.sub(rf"({re.escape(resource_type)}/){generated}$", r"\1<id>", text)

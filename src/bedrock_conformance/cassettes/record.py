@@ -192,7 +192,7 @@ def reconstruct(records: list[dict[str, Any]], directory: Path) -> int:
     marked partial, so a replay skips every check that would need an answer nobody published.
     """
     the_contract = contract()
-    list_path = the_contract.documents["operations.json"]["$defs"]["ListInferenceProfiles"]["x-operation"]["path"]
+    list_path = the_contract.list_operation.path
     pages: dict[str, list[dict[str, Any]]] = {}
     for record in records:
         if record.get("kind") == "list_item" and not record.get("partial") and isinstance(record.get("body"), dict):

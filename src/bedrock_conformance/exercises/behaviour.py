@@ -11,7 +11,7 @@ from .._engine import Session
 from .._http import Exchange, encode_label
 from .._schemas import contract
 from .._unknown import Arn, Owner, bare_ids, donors, unknown_identifiers
-from .._validator import Outcome, failing, loads, validator
+from .._validator import Outcome, failing, loads, shape_validator
 from ..checks import (
     Result,
     behaviour_clause,
@@ -195,7 +195,7 @@ def _listed_pairs(session: Session) -> list[tuple[str, str | None]]:
 def _model_regions(session: Session) -> list[str]:
     """The regions the listed profiles route to, read from their models' ARNs."""
     the_contract = contract()
-    models, model = the_contract.role("models"), the_contract.documents["response.json"]["x-members"]["model"]
+    models, model = the_contract.role("models"), the_contract.response.roles["model"]
     listed = [m for p in session.profiles() if isinstance(p.get(models), list) for m in p[models]]
     arns = [m.get(model) for m in listed if isinstance(m, dict)]
     return sorted({arn.region for arn in map(Arn.parse, arns) if arn is not None and arn.region})
@@ -287,13 +287,12 @@ def run_application_lifecycle(session: Session) -> None:
         return
     the_contract = contract()
     arn_member = the_contract.role("arn")
-    ops = the_contract.documents["operations.json"]["$defs"]["CreateInferenceProfile"]
+    creator = the_contract.create_operation
     name_member = the_contract.role("name")
-    source_member = next(k for k in ops["required"] if k != name_member)
-    copy_member = next(iter(ops["properties"][source_member]["properties"]))
+    source_member = next(k for k in creator.input.required if k != name_member)
+    copy_member = next(iter(creator.members[source_member].members))
     # Only what CreateInferenceProfile may copy from: a system profile or a foundation model, not an application one.
-    pointer = f"/$defs/CreateInferenceProfile/properties/{source_member}/properties/{copy_member}"
-    copyable = validator("operations.json", pointer)
+    copyable = shape_validator(creator.members[source_member].members[copy_member])
     sources = [
         p.get(arn_member)
         for p in session.profiles()
@@ -306,7 +305,7 @@ def run_application_lifecycle(session: Session) -> None:
         return
     name = f"bc-{session.config.seed % 100000}-{random.Random(session.config.seed).randrange(10**6)}"
     body = {name_member: name, source_member: {copy_member: sources[0]}}
-    create = session.target.transport.request(ops["x-operation"]["method"], ops["x-operation"]["path"], body=body)
+    create = session.target.transport.request(creator.method, creator.path, body=body)
     created = session.target.transport.send(create)
     if created.response is None or created.response.status >= 300:
         session.recorder.skip(
@@ -329,8 +328,8 @@ def run_application_lifecycle(session: Session) -> None:
         if body_got is not None:
             session.recorder.add(check_profile_shape(body_got, fetched))
     finally:
-        delete_op = the_contract.documents["operations.json"]["$defs"]["DeleteInferenceProfile"]["x-operation"]
+        deleter = the_contract.delete_operation
         session.target.transport.send(
-            session.target.transport.request(delete_op["method"], session.label_path(delete_op["path"], new_arn))
+            session.target.transport.request(deleter.method, session.label_path(deleter.path, new_arn))
         )
     session.recorder.add([expect_not_found(session.get(new_arn), new_arn)])
