@@ -5,12 +5,17 @@ match <pattern> as a whole string", ...). Clause ids of sibling-operation schema
 
 from __future__ import annotations
 
+import json
+import shutil
+from pathlib import Path
 from typing import Any
 
+from bedrock_conformance._schemas import load_contract, schemas_dir
 from bedrock_conformance._validator import (
     REDACTED,
     Finding,
     Outcome,
+    Validator,
     failing,
     validate_identifier,
     validate_list_page,
@@ -352,3 +357,39 @@ def test_a_list_page_is_judged_summary_by_summary() -> None:
     assert validate_list_page({"inferenceProfileSummaries": "x"}) == []
     assert failing(validate_list_page(b"[")) == {"response.body.type"}
     assert failing(validate_list_page([1])) == {"response.body.type"}
+
+
+def test_a_list_response_judges_its_summaries_leniently_and_redacted_by_default() -> None:
+    name = "US Claude 3.5 Sonnet"
+    page = {"inferenceProfileSummaries": [{**BODY, "inferenceProfileName": name, "description": "secret plan!"}]}
+    findings = validate_operation("ListInferenceProfilesResponse", page)
+    judged = {f.clause: (f.outcome.value, f.pointer, f.value) for f in findings if f.outcome is not Outcome.PASS}
+    assert judged == {
+        "response.inferenceProfileName.pattern": (DEVIATION, "/inferenceProfileSummaries/0/inferenceProfileName", name),
+        "response.description.pattern": (FAIL, "/inferenceProfileSummaries/0/description", REDACTED),
+    }
+
+
+def test_a_required_member_without_a_required_clause_is_not_reported(tmp_path: Path) -> None:
+    """A document that declares clauses reports only those: a member made required in the schema without a
+    required clause of its own gets no required finding, present or missing."""
+    root = tmp_path / "schemas"
+    shutil.copytree(schemas_dir(), root)
+    response = json.loads((root / "response.json").read_text(encoding="utf-8"))
+    response["required"].append("description")
+    (root / "response.json").write_text(json.dumps(response), encoding="utf-8")
+    edited = Validator("response.json", the_contract=load_contract(root))
+    for body in (BODY, {**BODY, "description": "Routes requests"}):
+        findings = edited.validate(body)
+        assert not failing(findings)
+        assert [f.clause for f in findings if f.keyword == "required"] == [
+            f"response.{name}.required"
+            for name in (
+                "inferenceProfileName",
+                "inferenceProfileArn",
+                "models",
+                "inferenceProfileId",
+                "status",
+                "type",
+            )
+        ]
