@@ -370,26 +370,29 @@ def test_a_list_response_judges_its_summaries_leniently_and_redacted_by_default(
     }
 
 
-def test_a_required_member_without_a_required_clause_is_not_reported(tmp_path: Path) -> None:
-    """A document that declares clauses reports only those: a member made required in the schema without a
-    required clause of its own gets no required finding, present or missing."""
+def test_required_members_are_reported_under_their_own_required_clause(tmp_path: Path) -> None:
+    """A document that declares clauses reports only those: a member made required in the schema without a required
+    clause of its own gets no required finding; a required member's finding carries that member's own clause id;
+    a required name with no schema of its own is reported as <part>.<name>.required."""
     root = tmp_path / "schemas"
     shutil.copytree(schemas_dir(), root)
     response = json.loads((root / "response.json").read_text(encoding="utf-8"))
-    response["required"].append("description")
+    response["required"] = ["description", *response["required"], "ghost"]
+    response["properties"]["inferenceProfileArn"]["x-clauses"]["required"]["id"] = "response.arn.required"
     (root / "response.json").write_text(json.dumps(response), encoding="utf-8")
     edited = Validator("response.json", the_contract=load_contract(root))
+    expected = [
+        ("response.inferenceProfileName.required", PASS, "/inferenceProfileName", "present"),
+        ("response.arn.required", PASS, "/inferenceProfileArn", "present"),
+        ("response.models.required", PASS, "/models", "present"),
+        ("response.inferenceProfileId.required", PASS, "/inferenceProfileId", "present"),
+        ("response.status.required", PASS, "/status", "present"),
+        ("response.type.required", PASS, "/type", "present"),
+        ("response.ghost.required", FAIL, "/ghost", "required member ghost is missing"),
+    ]
     for body in (BODY, {**BODY, "description": "Routes requests"}):
         findings = edited.validate(body)
-        assert not failing(findings)
-        assert [f.clause for f in findings if f.keyword == "required"] == [
-            f"response.{name}.required"
-            for name in (
-                "inferenceProfileName",
-                "inferenceProfileArn",
-                "models",
-                "inferenceProfileId",
-                "status",
-                "type",
-            )
-        ]
+        assert failing(findings) == {"response.ghost.required"}
+        assert [
+            (f.clause, f.outcome.value, f.pointer, f.message) for f in findings if f.keyword == "required"
+        ] == expected
