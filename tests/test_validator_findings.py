@@ -396,3 +396,20 @@ def test_required_members_are_reported_under_their_own_required_clause(tmp_path:
         assert [
             (f.clause, f.outcome.value, f.pointer, f.message) for f in findings if f.keyword == "required"
         ] == expected
+
+
+def test_a_document_without_x_part_is_judged_as_the_model(tmp_path: Path) -> None:
+    """A Validator built without member names its root "body" and the root's members by their names; a document that
+    declares no x-part is the service model, which reports every keyword."""
+    root = tmp_path / "schemas"
+    shutil.copytree(schemas_dir(), root)
+    operations = json.loads((root / "operations.json").read_text(encoding="utf-8"))
+    del operations["x-part"]
+    (root / "operations.json").write_text(json.dumps(operations), encoding="utf-8")
+    edited = Validator("operations.json", "/$defs/ListInferenceProfiles", the_contract=load_contract(root))
+    assert [(f.clause, f.outcome.value) for f in edited.validate({"maxResults": 0})] == [
+        ("model.body.type", PASS),
+        ("model.maxResults.type", PASS),
+        ("model.maxResults.minimum", FAIL),
+        ("model.maxResults.maximum", PASS),
+    ]
