@@ -154,7 +154,9 @@ def test_the_digest_is_the_sha256_of_the_documents_and_follows_an_edit(tmp_path:
     shipped = load_contract().digest
     assert shipped.startswith("sha256:")
     assert len(shipped) == len("sha256:") + 64
-    assert load_contract(_copy(tmp_path / "same")).digest == shipped
+    same = _copy(tmp_path / "same")
+    assert load_contract(same).digest == shipped
+    assert load_contract(same).root == same
 
     def retitle(documents: dict[str, dict[str, Any]]) -> None:
         documents["sdk.json"]["title"] = "edited"

@@ -405,11 +405,17 @@ def test_a_document_without_x_part_is_judged_as_the_model(tmp_path: Path) -> Non
     shutil.copytree(schemas_dir(), root)
     operations = json.loads((root / "operations.json").read_text(encoding="utf-8"))
     del operations["x-part"]
+    # A keyword beside a $ref narrows what the reference says (the member keeps both).
+    operations["$defs"]["ListInferenceProfiles"]["properties"]["nextToken"]["maxLength"] = 2
     (root / "operations.json").write_text(json.dumps(operations), encoding="utf-8")
     edited = Validator("operations.json", "/$defs/ListInferenceProfiles", the_contract=load_contract(root))
-    assert [(f.clause, f.outcome.value) for f in edited.validate({"maxResults": 0})] == [
-        ("model.body.type", PASS),
-        ("model.maxResults.type", PASS),
-        ("model.maxResults.minimum", FAIL),
-        ("model.maxResults.maximum", PASS),
+    assert [(f.clause, f.outcome.value, f.limit) for f in edited.validate({"maxResults": 0, "nextToken": "a b"})] == [
+        ("model.body.type", PASS, "object"),
+        ("model.maxResults.type", PASS, "integer"),
+        ("model.maxResults.minimum", FAIL, 1),
+        ("model.maxResults.maximum", PASS, 1000),
+        ("model.nextToken.type", PASS, "string"),
+        ("model.nextToken.minLength", PASS, 1),
+        ("model.nextToken.maxLength", FAIL, 2),
+        ("model.nextToken.pattern", FAIL, PAGE_TOKEN_PATTERN),
     ]
