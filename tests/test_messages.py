@@ -322,6 +322,8 @@ def test_profile_shape_messages() -> None:
         Outcome.PASS,
         "type APPLICATION with ARN resource type 'application-inference-profile'",
     )
+    exchange = ok()
+    assert [r.exchange for r in checks.check_profile_shape(PROFILE, exchange)] == [exchange, exchange]
     assert len(checks.check_profile_shape({**PROFILE, "type": "OTHER"}, None)) == 1
     assert len(checks.check_profile_shape({**PROFILE, "inferenceProfileArn": "arn:aws:bedrock:x"}, None)) == 1
     assert len(checks.check_profile_shape({**PROFILE, "inferenceProfileArn": "a:b:c:d:e:f/g"}, None)) == 2

@@ -10,6 +10,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bedrock_conformance._schemas import load_contract, schemas_dir
 from bedrock_conformance._validator import (
     REDACTED,
@@ -419,3 +421,38 @@ def test_a_document_without_x_part_is_judged_as_the_model(tmp_path: Path) -> Non
         ("model.nextToken.maxLength", FAIL, 2),
         ("model.nextToken.pattern", FAIL, PAGE_TOKEN_PATTERN),
     ]
+
+
+def test_nested_model_members_are_named_by_their_path() -> None:
+    """In the service model's schemas, a member inside an object is <object>.<member>, an array's items are
+    <array>.items, and a member of an item is <array>.<member>."""
+    value = {"modelSource": {"copyFrom": 5}, "tags": [{"key": 7, "value": "v"}]}
+    got = {(f.clause, f.outcome.value, f.pointer) for f in validate_operation("CreateInferenceProfile", value)}
+    assert {
+        ("model.modelSource.type", PASS, "/modelSource"),
+        ("model.modelSource.copyFrom.required", PASS, "/modelSource/copyFrom"),
+        ("model.modelSource.copyFrom.type", FAIL, "/modelSource/copyFrom"),
+        ("model.tags.type", PASS, "/tags"),
+        ("model.tags.items.type", PASS, "/tags/0"),
+        ("model.tags.key.required", PASS, "/tags/0/key"),
+        ("model.tags.key.type", FAIL, "/tags/0/key"),
+        ("model.tags.value.type", PASS, "/tags/0/value"),
+    } <= got
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: Validator._compile names an item member's keyword clauses before renaming the member after the "
+    "array, so CreateInferenceProfile's tags[].value pattern is model.tags.items.value.pattern while its type is "
+    "model.tags.value.type (left for the _validator.py split; see docs/testing.md)",
+)
+def test_an_item_members_keyword_clauses_are_named_after_the_array() -> None:
+    value = {"tags": [{"key": "k", "value": "v"}]}
+    got = {f.clause for f in validate_operation("CreateInferenceProfile", value) if f.pointer == "/tags/0/value"}
+    assert got == {
+        "model.tags.value.required",
+        "model.tags.value.type",
+        "model.tags.value.minLength",
+        "model.tags.value.maxLength",
+        "model.tags.value.pattern",
+    }
