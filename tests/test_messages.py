@@ -76,6 +76,7 @@ def test_describe_says_status_and_error_type(exchange: Exchange, text: str) -> N
     [
         ("application/json", Outcome.PASS, "Content-Type 'application/json'"),
         ("application/json; charset=utf-8", Outcome.PASS, "Content-Type 'application/json; charset=utf-8'"),
+        ("application/json; charset=utf-8; q=1", Outcome.PASS, "Content-Type 'application/json; charset=utf-8; q=1'"),
         (" Application/JSON ", Outcome.PASS, "Content-Type ' Application/JSON '"),
         ("text/plain", Outcome.FAIL, "Content-Type is 'text/plain', not application/json"),
         ("application/json-seq", Outcome.FAIL, "Content-Type is 'application/json-seq', not application/json"),
@@ -382,3 +383,24 @@ def test_a_finding_in_the_report_has_exactly_these_keys() -> None:
         "deviation": {"summary": "sum", "rule": "the rule", "evidence": [{"record": "r1", "url": "u"}]},
         "drift": True,
     }
+
+
+def test_each_result_names_its_clause_and_carries_its_exchange() -> None:
+    clause = "request.inferenceProfileIdentifier.pattern"
+    for exchange in (error(400), error(404), error(429), error(500)):
+        for result in (
+            checks.expect_rejected(exchange, clause, "a b"),
+            checks.expect_accepted(exchange, clause, "a b", 200),
+        ):
+            assert result is not None
+            assert (result.clause, result.exchange) == (clause, exchange)
+    # 300 is no success and no error: describe names the type of any non-2xx answer; check_answer judges nothing.
+    assert checks.describe(answered(300, {"__type": "ValidationException"})) == "HTTP 300 ValidationException"
+    assert checks.check_answer(answered(300, PROFILE, {"Content-Type": "application/json"})) == []
+    assert checks.check_answer(answered(399, {"__type": "ValidationException"})) == []
+    four_hundred = checks.check_answer(error(400))
+    assert {r.clause for r in four_hundred} >= {"error.ValidationException.status"}
+    assert all(r.exchange is four_hundred[0].exchange for r in four_hundred)
+    status = [r for r in four_hundred if r.clause == "error.ValidationException.status"]
+    assert [r.outcome for r in status] == [Outcome.PASS]
+    assert [r.message for r in status] == ["/: ValidationException with HTTP 400"]
