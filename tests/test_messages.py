@@ -226,7 +226,9 @@ def test_not_found_messages() -> None:
         Outcome.PASS,
         '"arn" names another account: HTTP 403 AccessDeniedException',
     )
-    early = checks.expect_not_found(error(403), "nope", access_proven=False)
+    denied = error(403)
+    early = checks.expect_not_found(denied, "nope", access_proven=False)
+    assert early is not None and (early.clause, early.exchange) == (clause, denied)
     assert early is not None and (early.outcome, early.message) == (
         Outcome.SKIP,
         "were HTTP 403 AccessDeniedException before any listed profile resolved: access may be denied to every profile",
