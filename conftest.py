@@ -24,15 +24,10 @@ def observations() -> list[dict[str, Any]]:
     return list(json.loads((PUBLISHED / "observations.json").read_text(encoding="utf-8"))["observations"])
 
 
-def pytest_sessionstart(session: pytest.Session) -> None:
-    """Under mutmut (docs/testing.md), each mutant's tests run in a process forked after the unmutated code filled
-    the package's caches (the contract, compiled validators and patterns, strategies): empty them, or every mutant
-    of code that only runs to fill a cache would survive untested."""
-    import os
+def _empty_caches() -> None:
+    """Empty every cache of the package (the contract, compiled validators and patterns, strategies)."""
     import sys
 
-    if not os.environ.get("MUTANT_UNDER_TEST"):
-        return
     for name, module in list(sys.modules.items()):
         if not name.startswith("bedrock_conformance"):
             continue
@@ -41,3 +36,23 @@ def pytest_sessionstart(session: pytest.Session) -> None:
                 value.cache_clear()
             elif isinstance(value, dict) and value is getattr(module, "_CACHE", None):
                 value.clear()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Under mutmut (docs/testing.md), each mutant's tests run in a process forked after the unmutated code filled
+    the package's caches (the contract, compiled validators and patterns, strategies): empty them, or every mutant
+    of code that only runs to fill a cache would survive untested."""
+    import os
+
+    if os.environ.get("MUTANT_UNDER_TEST"):
+        _empty_caches()
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """While mutmut records which tests call which function (``MUTANT_UNDER_TEST=stats``), empty the caches before
+    every test: otherwise only the first test to fill a cache is recorded as calling the code that fills it, and that
+    code's mutants run that one test alone."""
+    import os
+
+    if os.environ.get("MUTANT_UNDER_TEST") == "stats":
+        _empty_caches()

@@ -38,8 +38,12 @@ def _read_escape(src: str, i: int) -> tuple[str, int]:
         return chr(int(src[i + 1 : i + 3], 16)), i + 3
     if c == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", src[i + 1 : i + 5]):
         return chr(int(src[i + 1 : i + 5], 16)), i + 5
-    if c == "c" and i + 1 < len(src) and src[i + 1].isalpha():
-        return chr(ord(src[i + 1]) % 32), i + 2
+    if c == "c":
+        letter = src[i + 1 : i + 2]
+        if letter.isascii() and letter.isalpha():
+            return chr(ord(letter) % 32), i + 2
+        # Annex B: a \c not followed by an ASCII letter is a literal backslash, and the c is read as itself.
+        return "\\", i
     return c, i + 1
 
 
@@ -63,7 +67,8 @@ def _translate_class(src: str, i: int) -> tuple[str, int]:
             elif value == "b" and src[i - 1] == "b":
                 atoms.append(("char", "\b"))
             else:
-                atoms.append(("char", value))
+                # An escaped '-' is a character, never the range operator: kind "escaped", not "char".
+                atoms.append(("escaped", value))
         else:
             atoms.append(("char", c))
             i += 1
@@ -73,7 +78,7 @@ def _translate_class(src: str, i: int) -> tuple[str, int]:
     k = 0
     while k < len(atoms):
         kind, value = atoms[k]
-        if kind == "char" and k + 2 < len(atoms) and atoms[k + 1] == ("char", "-") and atoms[k + 2][0] == "char":
+        if kind != "class" and k + 2 < len(atoms) and atoms[k + 1] == ("char", "-") and atoms[k + 2][0] != "class":
             low, high = value, atoms[k + 2][1]
             if ord(low) > ord(high):
                 raise PatternError(f"range out of order in character class: {low!r}-{high!r}")
