@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from bedrock_conformance._schemas import Clause, ErrorType, SchemaError, data_dir, load_contract, schemas_dir
+from bedrock_conformance._schemas import Clause, SchemaError, data_dir, load_contract, schemas_dir
 
 
 def _copy(tmp_path: Path, edit: Callable[[dict[str, dict[str, Any]]], None] | None = None) -> Path:
@@ -86,18 +86,25 @@ def test_clause_values_lists_required_and_keywordless_clauses() -> None:
 
 def test_the_five_errors_with_status_and_fault_from_the_page() -> None:
     contract = load_contract()
-    assert contract.errors == {
-        "AccessDeniedException": ErrorType(
-            "AccessDeniedException", 403, "client", "error.AccessDeniedException.status"
+    # name, status, fault, clause, and whether a retry may cure it (throttling and the server fault).
+    assert {n: (e.name, e.status, e.fault, e.clause, e.transient) for n, e in contract.errors.items()} == {
+        "AccessDeniedException": ("AccessDeniedException", 403, "client", "error.AccessDeniedException.status", False),
+        "InternalServerException": (
+            "InternalServerException",
+            500,
+            "server",
+            "error.InternalServerException.status",
+            True,
         ),
-        "InternalServerException": ErrorType(
-            "InternalServerException", 500, "server", "error.InternalServerException.status"
+        "ResourceNotFoundException": (
+            "ResourceNotFoundException",
+            404,
+            "client",
+            "error.ResourceNotFoundException.status",
+            False,
         ),
-        "ResourceNotFoundException": ErrorType(
-            "ResourceNotFoundException", 404, "client", "error.ResourceNotFoundException.status"
-        ),
-        "ThrottlingException": ErrorType("ThrottlingException", 429, "client", "error.ThrottlingException.status"),
-        "ValidationException": ErrorType("ValidationException", 400, "client", "error.ValidationException.status"),
+        "ThrottlingException": ("ThrottlingException", 429, "client", "error.ThrottlingException.status", True),
+        "ValidationException": ("ValidationException", 400, "client", "error.ValidationException.status", False),
     }
     assert contract.transient_statuses == frozenset({429, 500})
     assert contract.error_for_status(404) == contract.errors["ResourceNotFoundException"]

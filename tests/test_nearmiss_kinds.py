@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-from bedrock_conformance._regex import branch_examples, near_miss_examples, near_miss_examples_by_kind, pump
+from bedrock_conformance._near import near_miss_examples, near_miss_examples_by_kind
+from bedrock_conformance._regex import branch_examples, pump
 
 EMPTY = {"literal": (), "class": (), "case": (), "alternative": (), "separator": (), "percent": (), "count": ()}
 

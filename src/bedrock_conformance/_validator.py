@@ -255,7 +255,10 @@ class Validator:
         self.root = self._compile(self.contract.schema(document, pointer), document, part, member)
         self.root.prepare()
 
-    def _compile(self, schema: Mapping[str, Any], document: str, part: str, member: str) -> _Node:
+    def _compile(
+        self, schema: Mapping[str, Any], document: str, part: str, member: str, named_after: str | None = None
+    ) -> _Node:
+        """``named_after``: the member an array's item members are named after (response.models.modelArn)."""
         if "$ref" in schema:
             target, document, _ = self.contract.resolve(schema["$ref"], document)
             schema = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
@@ -269,13 +272,14 @@ class Validator:
                 if clause_id in self.contract.deviations:
                     node.deviations[clause_id] = self.contract.deviations[clause_id]
         node.required = list(schema.get("required", []))
+        base = member if named_after is None else named_after
         for name, sub in schema.get("properties", {}).items():
-            node.properties[name] = self._compile(sub, document, part, f"{member}.{name}" if member else name)
+            node.properties[name] = self._compile(sub, document, part, f"{base}.{name}" if base else name)
         if "items" in schema:
-            node.items = self._compile(schema["items"], document, part, f"{member}.items" if member else "items")
-            # Item members are named after the array (response.models.modelArn), not its items.
-            for name, sub in node.items.properties.items():
-                sub.member = f"{member}.{name}"
+            # Item members are named after the array (response.models.modelArn), not its items, from the start: the
+            # clause ids of their keywords are made as they are compiled.
+            items_member = f"{member}.items" if member else "items"
+            node.items = self._compile(schema["items"], document, part, items_member, member)
         return node
 
     def validate(
