@@ -5,7 +5,10 @@ traceback; ``cassettes check`` lists a broken file as a problem (exit 1) and sti
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -182,3 +185,33 @@ def test_validate_of_text_that_is_not_json_says_so(tmp_path: Path, capsys: pytes
     assert cli.main(["validate", str(path)]) == 2
     line = one_line(capsys.readouterr().err)
     assert line.startswith(f"error: cannot read {path}: not JSON ("), line
+
+
+# ------------------------------------------------------------------------------------------------ the CLI's own exits
+def test_a_reader_that_leaves_early_ends_the_output_quietly_with_exit_1(
+    tmp_path: Path, published_records: list[dict[str, Any]]
+) -> None:
+    """``bedrock-conformance validate big.json | head -1``: no traceback, no "Exception ignored", exit 1."""
+    body = published_records[13]["body"]
+    path = tmp_path / "many.json"
+    path.write_text(json.dumps([body] * 300), encoding="utf-8")  # about 40 lines each: far more than a pipe holds
+    command = [sys.executable, "-m", "bedrock_conformance.cli", "validate", str(path)]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        first = process.stdout.readline()
+        process.stdout.close()  # the reader leaves; the rest cannot fit in the pipe, so a write must fail
+        err = process.stderr.read()
+        code = process.wait(timeout=120)  # bounds a hang only
+    assert first.startswith(str(path).encode())
+    assert (code, err) == (1, b"")
+
+
+def test_pytest_arguments_the_suites_cannot_run_with_end_in_one_error_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["run", "--quiet", "--", "--no-such-pytest-option"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "Traceback" not in err
+    # pytest says what it refused first; the run's own line comes last.
+    assert "--no-such-pytest-option" in err
+    assert err.splitlines()[-1] == "error: the suites did not run (pytest exit 4)"
