@@ -210,7 +210,8 @@ def test_the_rate_limit_throttles_each_access_key_with_its_own_bucket() -> None:
 
 
 def test_boto3_sees_throttling_as_a_throttling_exception() -> None:
-    with MockServer(rate_limit=1) as mock:
+    # One request a thousand seconds: the second is throttled however long a busy machine takes between the two.
+    with MockServer(rate_limit=0.001) as mock:
         bedrock = client(mock)
         bedrock.get_inference_profile(inferenceProfileIdentifier=HAIKU)
         with pytest.raises(botocore.exceptions.ClientError) as excinfo:

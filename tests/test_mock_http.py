@@ -8,6 +8,8 @@ import json
 import random
 import re
 import socket
+import statistics
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
@@ -135,19 +137,21 @@ def test_keep_alive_serves_many_requests_and_errors_on_one_connection_without_na
     connection.request("GET", HAIKU_PATH, headers=headers)
     connection.getresponse().read()
     sock = connection.sock
-    started = time.perf_counter()
+    took = []
     for index in range(100):
         target = HAIKU_PATH if index % 2 else "/inference-profiles/us.nothing%3A0"
-        connection.request(
-            "GET", target, headers=headers if index % 2 else _signed_headers(bedrock_mock, "GET", target)
-        )
+        signed = headers if index % 2 else _signed_headers(bedrock_mock, "GET", target)
+        started = time.perf_counter()
+        connection.request("GET", target, headers=signed)
         response = connection.getresponse()
         response.read()
+        took.append(time.perf_counter() - started)
         assert response.status == (200 if index % 2 else 404)
-    elapsed = time.perf_counter() - started
     assert connection.sock is sock
-    # Nagle plus delayed ACK would cost ~40 ms a response; a hundred must take far less than 4 s.
-    assert elapsed < 2.0, elapsed
+    # A Nagle stall waits for the peer's delayed ACK, at least 40 ms on Linux, on every response; without it an
+    # exchange on loopback takes well under a millisecond. A busy machine delays some exchanges, not most of them:
+    # the median is a count of stalls, not a race against the clock.
+    assert statistics.median(took) < 0.040, sorted(took)[50:]
     connection.close()
 
 
@@ -200,9 +204,12 @@ def test_stop_returns_promptly_while_a_client_holds_an_idle_keep_alive_connectio
     connection = http.client.HTTPConnection(mock.host, mock.port, timeout=10)
     connection.request("GET", HAIKU_PATH, headers=_signed_headers(mock, "GET", HAIKU_PATH))
     connection.getresponse().read()
-    started = time.perf_counter()
-    mock.stop()
-    assert time.perf_counter() - started < 2.0
+    # The idle connection would keep its handler reading for 60 s: stop() must close it rather than wait for it.
+    stopper = threading.Thread(target=mock.stop)
+    stopper.start()
+    stopper.join(timeout=30)  # bounds a hang only
+    assert not stopper.is_alive()
+    assert connection.sock.recv(1) == b""  # the server closed the connection the client still holds
     connection.close()
 
 

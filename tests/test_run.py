@@ -135,34 +135,48 @@ def test_bad_usage_is_one_line_and_exit_2(args: list[str], expected: str, capsys
     assert len(errors) == 1 and expected in errors[0] and len(lines) <= 2
 
 
-def _denying_mock_failures(tmp_path: Path, *extra: str) -> tuple[int, dict[str, Any]]:
+def _moto_run(tmp_path: Path, *extra: str) -> tuple[int, dict[str, Any]]:
     # moto implements no inference-profile operation: a target with many failures to gate on.
     pytest.importorskip("moto.server")
     return _run(tmp_path, "--target", "moto", "--seed", "5", "--examples", "1", *extra)
 
 
-def test_a_baseline_of_known_failures_keeps_the_run_green_and_flags_stale_entries(tmp_path: Path) -> None:
-    code, report = _denying_mock_failures(tmp_path)
-    failed = sorted(c["id"] for c in report["clauses"] if c["outcome"] == "fail")
+@pytest.fixture(scope="module")
+def moto_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, dict[str, Any]]:
+    """One run against moto without a baseline, shared by the tests that read it (each baseline run is their own)."""
+    return _moto_run(tmp_path_factory.mktemp("moto"))
+
+
+def _failed(report: dict[str, Any]) -> list[str]:
+    return sorted(c["id"] for c in report["clauses"] if c["outcome"] == "fail")
+
+
+def test_a_baseline_of_known_failures_keeps_the_run_green_and_flags_stale_entries(
+    tmp_path: Path, moto_run: tuple[int, dict[str, Any]]
+) -> None:
+    code, report = moto_run
+    failed = _failed(report)
     assert code == 1 and failed
     baseline = {"known_failures": [{"clause": c, "reason": "denied by policy"} for c in failed]}
     baseline["known_failures"].append({"clause": "response.status.enum", "reason": "fixed long ago"})
     (tmp_path / "baseline.json").write_text(json.dumps(baseline))
-    code, report = _denying_mock_failures(tmp_path, "--baseline", str(tmp_path / "baseline.json"))
+    code, report = _moto_run(tmp_path, "--baseline", str(tmp_path / "baseline.json"))
     assert code == 0
     assert report["new_failures"] == [] and report["stale_baseline"] == ["response.status.enum"]
 
 
-def test_a_new_failure_beyond_the_baseline_fails_the_run(tmp_path: Path) -> None:
-    code, report = _denying_mock_failures(tmp_path)
-    failed = sorted(c["id"] for c in report["clauses"] if c["outcome"] == "fail")
+def test_a_new_failure_beyond_the_baseline_fails_the_run(tmp_path: Path, moto_run: tuple[int, dict[str, Any]]) -> None:
+    failed = _failed(moto_run[1])
+    assert len(failed) >= 2
     (tmp_path / "baseline.json").write_text(json.dumps({"known_failures": [{"clause": failed[0], "reason": "x"}]}))
-    code, report = _denying_mock_failures(tmp_path, "--baseline", str(tmp_path / "baseline.json"))
+    code, report = _moto_run(tmp_path, "--baseline", str(tmp_path / "baseline.json"))
     assert code == 1 and sorted(report["new_failures"]) == failed[1:]
 
 
-def test_failures_carry_request_response_message_and_a_curl_reproduce_line(tmp_path: Path) -> None:
-    _, report = _denying_mock_failures(tmp_path)
+def test_failures_carry_request_response_message_and_a_curl_reproduce_line(
+    moto_run: tuple[int, dict[str, Any]],
+) -> None:
+    _, report = moto_run
     failure = next(f for c in report["clauses"] for f in c["failures"])
     assert set(failure) >= {"request", "response", "message", "reproduce"}
     assert failure["reproduce"].startswith("curl ") and "--aws-sigv4" in failure["reproduce"]
@@ -178,9 +192,10 @@ def test_access_denied_everywhere_is_inconclusive_not_a_failure(tmp_path: Path) 
     assert "denied" in outcomes["behaviour.unknownIdentifier.notFound"]["reason"]
 
 
-def test_moto_is_a_target_whose_missing_operations_are_failures_not_a_crash(tmp_path: Path) -> None:
-    pytest.importorskip("moto.server")
-    code, report = _run(tmp_path, "--target", "moto", "--seed", "1", "--examples", "1")
+def test_moto_is_a_target_whose_missing_operations_are_failures_not_a_crash(
+    moto_run: tuple[int, dict[str, Any]],
+) -> None:
+    code, report = moto_run
     assert code == 1
     failed = {c["id"] for c in report["clauses"] if c["outcome"] == "fail"}
     assert "request.inferenceProfileIdentifier.pattern" in failed

@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pytest
 
 from bedrock_conformance._engine import Recorder, RunConfig
-from bedrock_conformance._http import Transport
+from bedrock_conformance._http import Clock, Transport
 from bedrock_conformance._validator import Outcome
 from bedrock_conformance.mock import MockServer
 from bedrock_conformance.sdk import SdkRun, parse_sdk, sdk_clause_ids
@@ -23,6 +23,7 @@ from bedrock_conformance.targets import DUMMY
 
 CONFIG = RunConfig(seed=3, examples=2)
 ERROR_MESSAGE = "sdk.errorMessage.capitalised"
+NO_WAITS = Clock(sleep=lambda seconds: None)
 
 
 # What a real SDK knows from its service model, restated from the page (never read from the contract or the validator).
@@ -67,7 +68,8 @@ class FakeSdk:
             return Answer("error", error=SdkError("ParamValidationError", None, "no", None, False, False))
         safe = ":/" if "unencoded" in self.defects else ""
         path = PATH.replace("{" + LABEL + "}", quote(identifier, safe=safe))
-        transport = Transport(target["endpoint"], target["region"], DUMMY)
+        # The transport's own waits between resends are not what a fake SDK is judged on: they take no time here.
+        transport = Transport(target["endpoint"], target["region"], DUMMY, clock=NO_WAITS)
         mode = (retry or {}).get("mode") or "standard"
         most = (retry or {}).get("maxAttempts") or {"legacy": 5}.get(mode, 3)
         if "never-retries" in self.defects:
