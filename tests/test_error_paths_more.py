@@ -215,3 +215,16 @@ def test_pytest_arguments_the_suites_cannot_run_with_end_in_one_error_line_and_e
     # pytest says what it refused first; the run's own line comes last.
     assert "--no-such-pytest-option" in err
     assert err.splitlines()[-1] == "error: the suites did not run (pytest exit 4)"
+
+
+@pytest.mark.parametrize("selection", [["-k", "no_test_is_called_this"], ["--collect-only"]])
+def test_a_run_whose_pytest_arguments_check_no_clause_is_an_error_not_a_pass(
+    selection: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Every clause would be a skip and exit 0 would say the target passed having checked nothing.
+    assert cli.main(["run", "--quiet", "--seed", "1", "--", *selection]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.splitlines()[-1] == (
+        "error: no clause was checked: the pytest arguments after -- selected none of the suites' tests"
+    )

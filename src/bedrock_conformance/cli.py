@@ -284,7 +284,14 @@ def _run(args: argparse.Namespace) -> int:
         return 130
     if plugin.report is None:
         raise UsageError(f"the suites did not run (pytest exit {int(status)})")
+    if int(status) == pytest.ExitCode.NO_TESTS_COLLECTED or _collect_only(args.pytest_args or []):
+        # Every clause would be a skip and the run would pass having checked nothing.
+        raise UsageError("no clause was checked: the pytest arguments after -- selected none of the suites' tests")
     return plugin.exit_code
+
+
+def _collect_only(pytest_args: list[str]) -> bool:
+    return any(arg in ("--collect-only", "--co") for arg in pytest_args)
 
 
 CASSETTES_DIR = "a folder of cassettes (sub-folders included), or a shipped set: mock, published"
