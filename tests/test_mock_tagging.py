@@ -14,10 +14,12 @@ from typing import Any
 import botocore.exceptions
 import pytest
 from botocore.client import BaseClient
+from hypothesis import HealthCheck, given, settings
 from test_mock_support import HAIKU, client, raw
 
 from bedrock_conformance import Outcome
 from bedrock_conformance._ecma import whole_match
+from bedrock_conformance._regex import matching
 from bedrock_conformance._schemas import contract
 from bedrock_conformance._validator import shape_validator
 from bedrock_conformance.mock import MockServer
@@ -97,6 +99,12 @@ def test_the_resource_arn_pattern_accepts(arn: str) -> None:
 )
 def test_the_resource_arn_pattern_refuses(arn: str) -> None:
     assert not whole_match(TAGGABLE_ARN, arn)
+
+
+@settings(max_examples=60, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(matching(TAGGABLE_ARN))
+def test_strings_drawn_from_the_pattern_match_it(arn: str) -> None:
+    assert whole_match(TAGGABLE_ARN, arn)
 
 
 def test_the_contract_carries_that_pattern_for_every_tagging_operation() -> None:
