@@ -268,18 +268,151 @@ def test_delete_inference_profile(the_contract: Contract) -> None:
         200,
     )
     assert the_contract.delete_operation is op
-    assert op.output is None
+    assert op.output is not None and dict(op.output.members) == {} and op.output.type == "object"
+    assert op.members["inferenceProfileIdentifier"].location == "uri"
+    assert op.exact_errors
+    assert op.errors == (
+        "ResourceNotFoundException",
+        "AccessDeniedException",
+        "ValidationException",
+        "ConflictException",
+        "InternalServerException",
+        "ThrottlingException",
+    )
     assert op.deletable_types == ("APPLICATION",)
     assert op.members["inferenceProfileIdentifier"].limit("maxLength") == 2048
 
 
-def test_the_operations_are_the_four_the_schemas_describe(the_contract: Contract) -> None:
+def test_the_operations_are_the_seven_the_schemas_describe(the_contract: Contract) -> None:
     assert list(the_contract.operations) == [
         "GetInferenceProfile",
         "ListInferenceProfiles",
         "CreateInferenceProfile",
         "DeleteInferenceProfile",
+        "TagResource",
+        "UntagResource",
+        "ListTagsForResource",
     ]
+
+
+def test_create_names_its_idempotency_token_and_every_modelled_error(the_contract: Contract) -> None:
+    op = the_contract.operation("CreateInferenceProfile")
+    assert [name for name, m in op.members.items() if m.idempotency_token] == ["clientRequestToken"]
+    assert op.exact_errors
+    assert op.errors == (
+        "ResourceNotFoundException",
+        "AccessDeniedException",
+        "ValidationException",
+        "ConflictException",
+        "InternalServerException",
+        "TooManyTagsException",
+        "ServiceQuotaExceededException",
+        "ThrottlingException",
+    )
+    token = op.members["clientRequestToken"]
+    assert token.pattern == "^[a-zA-Z0-9]([-a-zA-Z0-9]{0,254}[a-zA-Z0-9])?$"
+    for name in ("inferenceProfileName", "description", "tags", "modelSource"):
+        assert not op.members[name].idempotency_token
+
+
+def test_the_new_modelled_error_types(the_contract: Contract) -> None:
+    too_many = the_contract.service_errors["TooManyTagsException"]
+    assert (too_many.status, too_many.fault) == (400, "client")
+    quota = the_contract.service_errors["ServiceQuotaExceededException"]
+    assert (quota.status, quota.fault) == (400, "client")
+    assert the_contract.wire.mock_answers["tooManyTags"].error == "TooManyTagsException"
+    assert the_contract.wire.mock_answers["tooManyTags"].limit == 50
+
+
+def test_every_operations_errors_are_known_error_types(the_contract: Contract) -> None:
+    for op in the_contract.operations.values():
+        for name in op.errors:
+            assert name in the_contract.errors or name in the_contract.service_errors, (op.name, name)
+
+
+TAGGABLE_ARN = (
+    ".*(^[a-zA-Z0-9][a-zA-Z0-9\\-]*$)|(^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:custom-model/(imported)/"
+    "[a-z0-9]{12}$)|(^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:([0-9]{12}|)((:(fine-tuning-job|model-customization-job"
+    "|custom-model)/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([a-z0-9-]{1,63}[.]){0,2}[a-z0-9-]{1,63}([:][a-z0-9-]{1,63})"
+    "{0,2}(/[a-z0-9]{12})$)|(:guardrail/[a-z0-9]+$)|(:automated-reasoning-policy/[a-zA-Z0-9]+(:[a-zA-Z0-9]+)?$)|"
+    "(:(inference-profile|application-inference-profile)/[a-zA-Z0-9-:.]+$)|(:project/(proj_[a-z2-7]{20}|default)$)|"
+    "(:(provisioned-model|model-invocation-job|model-evaluation-job|evaluation-job|model-import-job|imported-model|"
+    "async-invoke|provisioned-model-v2|provisioned-model-reservation|prompt-router|custom-model-deployment)/"
+    "[a-z0-9]{12}$))).*"
+)
+TAG_PATTERN = "^[a-zA-Z0-9\\s._:/=+@-]*$"
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "required", "errors"),
+    [
+        (
+            "TagResource",
+            "/tagResource",
+            {"resourceARN", "tags"},
+            {
+                "ResourceNotFoundException",
+                "AccessDeniedException",
+                "ValidationException",
+                "InternalServerException",
+                "TooManyTagsException",
+                "ThrottlingException",
+            },
+        ),
+        (
+            "UntagResource",
+            "/untagResource",
+            {"resourceARN", "tagKeys"},
+            {
+                "ResourceNotFoundException",
+                "AccessDeniedException",
+                "ValidationException",
+                "InternalServerException",
+                "ThrottlingException",
+            },
+        ),
+        (
+            "ListTagsForResource",
+            "/listTagsForResource",
+            {"resourceARN"},
+            {
+                "ResourceNotFoundException",
+                "AccessDeniedException",
+                "ValidationException",
+                "InternalServerException",
+                "ThrottlingException",
+            },
+        ),
+    ],
+)
+def test_tagging_operations(the_contract: Contract, name: str, path: str, required: set[str], errors: set[str]) -> None:
+    op = the_contract.operation(name)
+    assert (op.method, op.path, op.success_status) == ("POST", path, 200)
+    assert set(op.input.required) == required
+    assert op.exact_errors and set(op.errors) == errors
+    assert op.iam_action == f"bedrock:{name}"
+    arn = op.members["resourceARN"]
+    assert (arn.type, arn.limit("minLength"), arn.limit("maxLength"), arn.pattern) == ("string", 20, 1011, TAGGABLE_ARN)
+    assert all(m.location == "body" for m in op.members.values())
+    assert op.query == {}
+
+
+def test_tag_shapes(the_contract: Contract) -> None:
+    tags = the_contract.operation("TagResource").members["tags"]
+    assert (tags.type, tags.limit("minItems"), tags.limit("maxItems")) == ("array", 0, 200)
+    tag = tags.items
+    assert tag is not None and set(tag.required) == {"key", "value"}
+    key, value = tag.members["key"], tag.members["value"]
+    assert (key.limit("minLength"), key.limit("maxLength"), key.pattern) == (1, 128, TAG_PATTERN)
+    assert (value.limit("minLength"), value.limit("maxLength"), value.pattern) == (0, 256, TAG_PATTERN)
+    keys = the_contract.operation("UntagResource").members["tagKeys"]
+    assert (keys.limit("minItems"), keys.limit("maxItems")) == (0, 200)
+    assert keys.items is not None and keys.items.pattern == TAG_PATTERN and keys.items.limit("maxLength") == 128
+    listed = the_contract.operation("ListTagsForResource").output
+    assert listed is not None and listed.members["tags"].limit("maxItems") == 200
+    for name in ("TagResource", "UntagResource"):
+        output = the_contract.operation(name).output
+        assert output is not None and dict(output.members) == {}
 
 
 def test_facts_around_the_operations(the_contract: Contract) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from botocore.loaders import Loader
 
-from bedrock_conformance._schemas import DOCUMENTS, contract, schemas_dir
+from bedrock_conformance._schemas import DOCUMENTS, contract, load_contract, schemas_dir
 from bedrock_conformance.drift import Status, add_drift_arguments, compare, run_drift
 
 GET = "GetInferenceProfile"
@@ -79,7 +79,15 @@ def test_anchors_are_not_drift_but_every_pattern_is_compared(model: dict[str, An
 def test_every_operation_member_and_error_of_get_is_compared(model: dict[str, Any]) -> None:
     report = compare(contract(), model)
     operations = {r.operation for r in report.rows}
-    assert operations == {GET, "ListInferenceProfiles", "CreateInferenceProfile", "DeleteInferenceProfile"}
+    assert operations == {
+        GET,
+        "ListInferenceProfiles",
+        "CreateInferenceProfile",
+        "DeleteInferenceProfile",
+        "TagResource",
+        "UntagResource",
+        "ListTagsForResource",
+    }
     members = {r.member for r in report.rows if r.operation == GET and r.aspect == "member"}
     response = contract().documents["response.json"]["properties"]
     assert {f"output.{m}" for m in response} <= members
@@ -143,14 +151,26 @@ def test_a_model_without_project_identifier_is_new_drift(model: dict[str, Any]) 
     assert (row.model, row.status) == ("absent", Status.DRIFT)
 
 
-def test_known_drift_the_model_no_longer_has_is_stale_not_new(model: dict[str, Any]) -> None:
-    changed = copy.deepcopy(model)
-    create = changed["operations"]["CreateInferenceProfile"]
-    create["errors"] = [e for e in create["errors"] if e["shape"] != "TooManyTagsException"]
-    report = compare(contract(), changed)
+def test_known_drift_the_model_no_longer_has_is_stale_not_new(model: dict[str, Any], tmp_path: Path) -> None:
+    for name in DOCUMENTS:
+        shutil.copyfile(schemas_dir() / name, tmp_path / name)
+    doc = json.loads((tmp_path / "drift.json").read_text())
+    doc["x-known-drift"].append(
+        {
+            "operation": "TagResource",
+            "member": "input.retiredMember",
+            "aspect": "member",
+            "page": "absent",
+            "model": "present",
+            "summary": "A member the model once had.",
+            "source": "test",
+        }
+    )
+    (tmp_path / "drift.json").write_text(json.dumps(doc))
+    report = compare(load_contract(tmp_path), model)
     stale = [r for r in report.rows if r.status is Status.STALE]
-    assert [r.member for r in stale] == ["errors.TooManyTagsException"]
-    assert report.exit_code == compare(contract(), model).exit_code
+    assert [(r.operation, r.member, r.aspect) for r in stale] == [("TagResource", "input.retiredMember", "member")]
+    assert report.exit_code == compare(contract(), model).exit_code == 0
 
 
 def test_a_schemas_change_is_drift_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -210,3 +230,115 @@ def test_a_profile_botocore_cannot_load_is_one_line_and_exit_2(
     assert _drift() == 2
     err = capsys.readouterr().err
     assert err.startswith("error: cannot load botocore's bedrock model:") and err.count("\n") == 1
+
+
+# ------------------------------------------------------------------------------------------------ the family
+FAMILY_ERRORS = {
+    "CreateInferenceProfile": {
+        "ResourceNotFoundException": 404,
+        "AccessDeniedException": 403,
+        "ValidationException": 400,
+        "ConflictException": 400,
+        "InternalServerException": 500,
+        "TooManyTagsException": 400,
+        "ServiceQuotaExceededException": 400,
+        "ThrottlingException": 429,
+    },
+    "DeleteInferenceProfile": {
+        "ResourceNotFoundException": 404,
+        "AccessDeniedException": 403,
+        "ValidationException": 400,
+        "ConflictException": 400,
+        "InternalServerException": 500,
+        "ThrottlingException": 429,
+    },
+    "TagResource": {
+        "ResourceNotFoundException": 404,
+        "AccessDeniedException": 403,
+        "ValidationException": 400,
+        "InternalServerException": 500,
+        "TooManyTagsException": 400,
+        "ThrottlingException": 429,
+    },
+    "UntagResource": {
+        "ResourceNotFoundException": 404,
+        "AccessDeniedException": 403,
+        "ValidationException": 400,
+        "InternalServerException": 500,
+        "ThrottlingException": 429,
+    },
+    "ListTagsForResource": {
+        "ResourceNotFoundException": 404,
+        "AccessDeniedException": 403,
+        "ValidationException": 400,
+        "InternalServerException": 500,
+        "ThrottlingException": 429,
+    },
+}
+
+
+@pytest.mark.parametrize("operation", sorted(FAMILY_ERRORS))
+def test_each_family_operation_lists_exactly_its_modelled_errors_with_their_statuses(
+    model: dict[str, Any], operation: str
+) -> None:
+    report = compare(contract(), model)
+    present = {
+        r.member.removeprefix("errors.") for r in report.rows if r.operation == operation and r.aspect == "error"
+    }
+    assert present == set(FAMILY_ERRORS[operation])
+    for name, status in FAMILY_ERRORS[operation].items():
+        row = _row(report, operation, f"errors.{name}", "status")
+        assert (row.schemas, row.model, row.status) == (str(status), str(status), Status.SAME)
+        assert _row(report, operation, f"errors.{name}", "fault").schemas == ("server" if status == 500 else "client")
+
+
+def test_an_error_the_model_adds_to_a_family_operation_is_new_drift(model: dict[str, Any]) -> None:
+    changed = copy.deepcopy(model)
+    changed["operations"]["UntagResource"]["errors"].append({"shape": "TooManyTagsException"})
+    row = _row(compare(contract(), changed), "UntagResource", "errors.TooManyTagsException", "error")
+    assert (row.schemas, row.model, row.status) == ("absent", "present", Status.DRIFT)
+
+
+def test_the_idempotency_token_is_compared(model: dict[str, Any]) -> None:
+    row = _row(compare(contract(), model), "CreateInferenceProfile", "input.clientRequestToken", "idempotencyToken")
+    assert (row.schemas, row.model, row.status) == ("yes", "yes", Status.SAME)
+    changed = copy.deepcopy(model)
+    request = changed["shapes"][changed["operations"]["CreateInferenceProfile"]["input"]["shape"]]
+    del request["members"]["clientRequestToken"]["idempotencyToken"]
+    row = _row(compare(contract(), changed), "CreateInferenceProfile", "input.clientRequestToken", "idempotencyToken")
+    assert (row.schemas, row.model, row.status) == ("yes", "no", Status.DRIFT)
+
+
+@pytest.mark.parametrize(
+    ("operation", "member", "aspect", "value"),
+    [
+        ("TagResource", "http", "path", "/tagResource"),
+        ("UntagResource", "http", "path", "/untagResource"),
+        ("ListTagsForResource", "http", "path", "/listTagsForResource"),
+        ("TagResource", "http", "method", "POST"),
+        ("TagResource", "input.resourceARN", "minLength", "20"),
+        ("TagResource", "input.resourceARN", "maxLength", "1011"),
+        ("TagResource", "input.resourceARN", "location", "body"),
+        ("TagResource", "input.tags", "maxItems", "200"),
+        ("TagResource", "input.tags[].key", "maxLength", "128"),
+        ("TagResource", "input.tags[].value", "maxLength", "256"),
+        ("TagResource", "input.tags[].value", "minLength", "0"),
+        ("UntagResource", "input.tagKeys", "maxItems", "200"),
+        ("UntagResource", "input.tagKeys", "required", "yes"),
+        ("ListTagsForResource", "output.tags[].key", "minLength", "1"),
+        ("DeleteInferenceProfile", "input.inferenceProfileIdentifier", "location", "uri"),
+        ("CreateInferenceProfile", "http", "status", "201"),
+    ],
+)
+def test_family_facts_agree_with_the_model(
+    model: dict[str, Any], operation: str, member: str, aspect: str, value: str
+) -> None:
+    row = _row(compare(contract(), model), operation, member, aspect)
+    assert (row.schemas, row.model, row.status) == (value, value, Status.SAME)
+
+
+def test_the_tagging_resource_arn_pattern_is_the_models_verbatim(model: dict[str, Any]) -> None:
+    row = _row(compare(contract(), model), "TagResource", "input.resourceARN", "pattern")
+    assert row.status is Status.SAME
+    assert row.schemas.startswith(".*(^[a-zA-Z0-9][a-zA-Z0-9\\-]*$)|(^arn:aws(-[^:]+)?:bedrock:")
+    assert row.schemas.endswith("custom-model-deployment)/[a-z0-9]{12}$))).*")

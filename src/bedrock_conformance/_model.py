@@ -100,6 +100,8 @@ class Shape:
     default: Any = None
     clauses: Mapping[str, str] = field(default_factory=dict)
     roles: Mapping[str, str] = field(default_factory=dict)
+    # The member botocore fills in with a fresh token when the caller gives none (x-idempotency-token).
+    idempotency_token: bool = False
 
     def limit(self, keyword: str) -> Any:
         """The value of a constraint keyword (``maxLength``, ``enum``, ...), or None when the shape has none."""
@@ -218,6 +220,7 @@ class ServiceError:
     name: str
     status: int
     source: str
+    fault: str | None = None
 
 
 @dataclass(frozen=True)

@@ -343,6 +343,7 @@ def _shape(contract: Contract, name: str, document: str, pointer: str) -> Shape:
         default=merged.get("x-default"),
         clauses=clauses,
         roles=_plain(merged.get("x-members", {})),
+        idempotency_token=bool(merged.get("x-idempotency-token")),
     )
 
 
@@ -384,7 +385,7 @@ def _read_operations(contract: Contract) -> None:
             iam_resource_type=iam["resourceType"],
             query=dict(query),
             exact_errors=exact,
-            errors=tuple(contract.errors) if exact else (),
+            errors=tuple(definition.get("x-errors", contract.errors if exact else ())),
             invalid_answer=definition.get("x-invalid-answer"),
             valid_answers=tuple(definition.get("x-valid-answers", ())),
             creates=None
@@ -414,7 +415,8 @@ def _read_errors(contract: Contract) -> ErrorWire:
         )
     for name, entry in doc["x-service-errors"].items():
         if isinstance(entry, dict):
-            contract.service_errors[name] = ServiceError(name, entry["x-http-status"], entry["source"])
+            status, source, fault = entry["x-http-status"], entry["source"], entry.get("x-fault")
+            contract.service_errors[name] = ServiceError(name, status, source, fault)
     words = doc["x-validation-message"]
     clauses = Contract.clause_ids(doc)
     return ErrorWire(

@@ -220,7 +220,7 @@ class _Comparer:
                 self.add(name, side, "member", PRESENT, ABSENT)
                 continue
             self.structure(name, side, schema, self.shapes[shape_name], top=True)
-        self.errors(name, op, ours.exact_errors)
+        self.errors(ours, op)
 
     def structure(self, op: str, path: str, schema: Shape, shape: Mapping[str, Any], *, top: bool) -> None:
         members = shape.get("members", {})
@@ -243,6 +243,8 @@ class _Comparer:
             if top:
                 self.add(op, where, "location", sub.location, member.get("location", "body"))
             self.add(op, where, "required", name in required_schema, model_name in required_model)
+            if sub.idempotency_token or member.get("idempotencyToken"):
+                self.add(op, where, "idempotencyToken", sub.idempotency_token, bool(member.get("idempotencyToken")))
             self.value(op, where, sub, member["shape"])
 
     def value(self, op: str, path: str, schema: Shape, shape_name: str) -> None:
@@ -278,22 +280,28 @@ class _Comparer:
         elif kind == "structure":
             self.structure(op, path, schema, shape, top=False)
 
-    def errors(self, op: str, model_op: Mapping[str, Any], exact: bool) -> None:
+    def errors(self, operation: Operation, model_op: Mapping[str, Any]) -> None:
+        """With exact errors, the operation's list (x-errors, or the page's) against the model's; else each error
+        the model lists, against the error types schemas/ knows anywhere."""
+        op = operation.name
         modelled = self.contract.errors
         service_errors = self.contract.service_errors
         body_members = sorted(self.contract.wire.body_members)
         model_errors = [e["shape"] for e in model_op.get("errors", [])]
-        names = sorted(set(model_errors) | (set(modelled) if exact else set()))
+        listed = set(operation.errors) if operation.exact_errors else set(modelled) | set(service_errors)
+        names = sorted(set(model_errors) | (listed if operation.exact_errors else set()))
         for name in names:
             where = f"errors.{name}"
             ours: ErrorType | ServiceError | None = modelled.get(name) or service_errors.get(name)
+            if name not in listed:
+                ours = None
             in_model = name in model_errors
             self.add(op, where, "error", PRESENT if ours else ABSENT, PRESENT if in_model else ABSENT)
             if ours is None or not in_model:
                 continue
             shape = self.shapes.get(name, {})
             self.add(op, where, "status", ours.status, shape.get("error", {}).get("httpStatusCode"))
-            if isinstance(ours, ErrorType):
+            if ours.fault is not None:
                 self.add(op, where, "fault", ours.fault, "server" if shape.get("fault") else "client")
             self.add(op, where, "members", body_members, sorted(shape.get("members", {})))
 

@@ -138,3 +138,14 @@ def rejection(findings: Iterable[Finding], *, names: Mapping[str, str] | None = 
     summary = words.one if len(failed) == 1 else words.many
     entry = _situation("invalidInput")
     return MockError(entry.error, summary.format(count=len(failed), details=details))
+
+
+def json_object(body: bytes) -> dict[str, Any]:
+    """A request body as the JSON object it must be (an empty body is an empty object)."""
+    try:
+        document = json.loads(body.decode("utf-8")) if body.strip() else {}
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise answer("malformedBody", problem=str(exc) or type(exc).__name__) from None
+    if not isinstance(document, dict):
+        raise answer("malformedBody", problem=f"the body is a JSON {type(document).__name__}")
+    return document

@@ -31,10 +31,11 @@ from .._validator import (
     validate_request_member,
     validate_response,
 )
-from ._answers import MockError, answer, modelled, rejection
+from ._answers import MockError, answer, json_object, modelled, rejection
 from ._auth import Caller, DenyRule, identify, verify
 from ._catalogue import Catalogue, arn, render
 from ._members import creation, listing, profile
+from ._tagging import Tags
 from ._traffic import FaultInjector, RateLimiter
 
 
@@ -183,7 +184,11 @@ class Service:
             "ListInferenceProfiles": self._list,
             "CreateInferenceProfile": self._create,
             "DeleteInferenceProfile": self._delete,
+            "TagResource": self._tagging,
+            "UntagResource": self._tagging,
+            "ListTagsForResource": self._tagging,
         }
+        self._tags = Tags()
         self._lock = threading.RLock()
         self._regions: dict[str, _Region] = {}
         self._tokens: dict[tuple[str, str], tuple[str, str]] = {}
@@ -381,12 +386,7 @@ class Service:
         return int(decoded[1])
 
     def _create(self, route: Route, label: str, request: Request, caller: Caller) -> Reply:
-        try:
-            document = json.loads(request.body.decode("utf-8")) if request.body.strip() else {}
-        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-            raise answer("malformedBody", problem=str(exc) or type(exc).__name__) from None
-        if not isinstance(document, dict):
-            raise answer("malformedBody", problem=f"the body is a JSON {type(document).__name__}")
+        document = json_object(request.body)
         problem = rejection(_strict(route.model, document))
         if problem is not None:
             raise problem
@@ -412,6 +412,7 @@ class Service:
             if any(p.body[made.name] == name for p in view.applications.values()):
                 raise answer("nameConflict", name=name)
             models = self._models_of(source, view)
+            tags = self._tags.checked(name, document.get(given.tags, ()), {})
             profile_id = self._new_id(creates.id_alphabet, creates.id_length)
             now = self.clock or _now()
             body: dict[str, Any] = {made.name: name}
@@ -429,6 +430,7 @@ class Service:
             created = Profile.of(body)
             view.applications[profile_id] = created
             view.index[created.id] = view.index[created.arn] = created
+            self._tags.create(created.arn, tags)
             if token is not None:
                 self._tokens[(caller.region, token)] = (fingerprint, created.arn)
         return Reply(status, self._created(created.arn, creates.status))
@@ -469,4 +471,20 @@ class Service:
                 raise answer("profileNotFound", identifier=identifier)
             view.index.pop(found.id, None)
             view.index.pop(found.arn, None)
+            self._tags.drop(found.arn)
         return Reply(route.model.success_status, b"{}")
+
+    def _tagging(self, route: Route, label: str, request: Request, caller: Caller) -> Reply:
+        """TagResource, UntagResource, ListTagsForResource: on the caller's application profiles, by ARN."""
+        document = json_object(request.body)
+        problem = rejection(_strict(route.model, document))
+        if problem is not None:
+            raise problem
+        resource = str(document[route.model.roles["resource"]])
+        self._authorize(route, caller, resource)
+        view = self._view(caller.region)
+        with self._lock:
+            found = view.find(resource)
+            if found is None or found.arn != resource or view.applications.get(found.id) is not found:
+                raise answer("resourceNotFound", resource=resource)
+            return Reply(route.model.success_status, self._tags.serve(route.model, resource, document))
