@@ -297,10 +297,10 @@ def load_contract(root: Path | None = None) -> Contract:
     wire = _read_errors(contract)
     _read_operations(contract)
     page = contract.page_operation.name
-    for cid, clause in contract.clauses.items():
+    for cid, clause in sorted(contract.clauses.items(), key=lambda kv: kv[1].prefix is not None):  # page's first
         if (clause.prefix or page) not in contract.operations:
             raise SchemaError(f"clause {cid} names operation {clause.prefix!r}, which schemas/ does not define")
-        contract.clauses[cid] = dataclasses.replace(clause, operation=clause.prefix or page)
+        contract.clauses[cid] = dataclasses.replace(contract.clauses.pop(cid), operation=clause.prefix or page)
     return dataclasses.replace(contract, error_wire=wire, **_read_facts(contract))
 
 

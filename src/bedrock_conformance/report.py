@@ -129,8 +129,7 @@ def build_report(
         by_clause.setdefault(result.clause, []).append(result)
     clauses = []
     summary = {o.value: 0 for o in Outcome}
-    page = the_contract.page_operation.name
-    for clause in sorted(the_contract.clauses.values(), key=lambda c: c.operation != page):  # the page's first
+    for clause in the_contract.clauses.values():  # the page's operation's first (the contract's order)
         results = by_clause.get(clause.id, [])
         # The same rule as the pytest outcome's (checks.clause_verdict).
         verdict = clause_verdict(results, recorder.skips.get(clause.id))
