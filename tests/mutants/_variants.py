@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 from bedrock_conformance import contract
 
+from ._family import VALIDATING_GATEWAY
 from ._proxy import Call, Handler, Reply, Upstream, passthrough
 from ._rewrites import Body, dropping, error_name, listed, members, on_profiles, stateless
 
@@ -206,6 +207,12 @@ MESSAGE = "error.message.required"
 
 VARIANTS = [
     Variant("reference-mock-through-proxy", stateless(passthrough), "the proxy adds nothing", ("response.body.type",)),
+    Variant(
+        "list-query-validated-by-a-gateway",
+        VALIDATING_GATEWAY,
+        "a gateway refuses List queries outside the page (maxResults 1..1000, nextToken, type) in its own words",
+        ("ListInferenceProfiles:request.maxResults.maximum", "ListInferenceProfiles:request.maxResults.minimum"),
+    ),
     Variant(
         "error-type-in-body-code",
         stateless(_type_in_body("code", lambda name: name)),
