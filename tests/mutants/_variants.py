@@ -195,11 +195,12 @@ class ApplicationProfiles:
 
 
 def _one_per_page(call: Call, upstream: Upstream) -> Reply:
-    """List pages hold one summary each, as if every request asked for maxResults=1."""
+    """List pages hold one summary each when no maxResults is asked for, as if the request asked for maxResults=1
+    (a maxResults that is asked for is validated and honoured as the mock does)."""
     if not call.is_list:
         return upstream(call)
     size = contract().documents["operations.json"]["$defs"]["ListInferenceProfiles"]["x-members"]["pageSize"]
-    return upstream(call.with_query({**call.query, size: "1"}))
+    return upstream(call) if size in call.query else upstream(call.with_query({**call.query, size: "1"}))
 
 
 ERROR_TYPE = "error.errorType.required"

@@ -155,7 +155,8 @@ def _invalid_as(name: str) -> Handler:
 
     def handle(call: Call, upstream: Upstream) -> Reply:
         reply = upstream(call)
-        return error_reply(name, "try again later") if is_error(reply, INVALID) else reply
+        # Identifiers only: List's query is validated as the mock does (its clauses have their own mutants).
+        return error_reply(name, "try again later") if call.label is not None and is_error(reply, INVALID) else reply
 
     return handle
 
