@@ -271,7 +271,7 @@ def load_contract(root: Path | None = None) -> Contract:
                     raise SchemaError(f"clause {cid} is declared twice ({name}#{pointer})")
                 local = split_clause_id(cid)[1]
                 if local.split(".", 1)[0] not in PARTS or local.count(".") < 2:
-                    raise SchemaError(f"clause id {cid!r} is not [<Operation>:]<part>.<member>.<constraint>")
+                    raise SchemaError(f"clause id {cid!r} is not <part>.<member>.<constraint>")
                 # No keyword of its own (a behaviour clause): its x-value; beside a $ref: the keyword it names.
                 owner = contract.resolve(node["$ref"], name)[0] if "$ref" in node and keyword not in node else node
                 value = owner.get(keyword, meta.get("x-value", True if keyword == "required" else None))
