@@ -12,16 +12,32 @@ from bedrock_conformance import contract
 from bedrock_conformance.mock import MockServer
 
 PARTS = ("request", "response", "error", "behaviour")
+# The page's ListInferenceProfiles request clauses: each sends a query value that breaks it alone.
+LIST_REQUEST = {
+    "ListInferenceProfiles:request.maxResults.minimum",
+    "ListInferenceProfiles:request.maxResults.maximum",
+    "ListInferenceProfiles:request.nextToken.minLength",
+    "ListInferenceProfiles:request.nextToken.maxLength",
+    "ListInferenceProfiles:request.nextToken.pattern",
+    "ListInferenceProfiles:request.typeEquals.enum",
+}
+LIST_TOKEN = {
+    "ListInferenceProfiles:request.nextToken.minLength",
+    "ListInferenceProfiles:request.nextToken.maxLength",
+    "ListInferenceProfiles:request.nextToken.pattern",
+}
 
 
 def _checkable() -> set[str]:
     """Clauses a server can break: all but model drift reports and request members that are not on the page."""
     the_contract = contract()
     properties = the_contract.documents["request.json"]["properties"]
+    page = the_contract.page_operation.name
     return {
         c.id
         for c in the_contract.clauses.values()
-        if c.part in PARTS and not (c.part == "request" and properties[c.member].get("x-on-page") is False)
+        if c.part in PARTS
+        and not (c.operation == page and c.part == "request" and properties[c.member].get("x-on-page") is False)
     }
 
 
@@ -41,7 +57,7 @@ def reference_mock() -> Iterator[MockServer]:
 def test_zoo_has_at_least_twenty_mutants_in_every_part() -> None:
     assert len(MUTANTS) >= 20
     assert len({m.name for m in MUTANTS}) == len(MUTANTS)
-    assert {m.breaks.split(".", 1)[0] for m in MUTANTS} == set(PARTS)
+    assert {contract().clause(m.breaks).part for m in MUTANTS} == set(PARTS)
 
 
 def test_zoo_names_only_clauses_that_exist() -> None:
@@ -77,6 +93,7 @@ EXTRAS = {
     "validation-with-422": {
         "request.inferenceProfileIdentifier.pattern",
         "request.inferenceProfileIdentifier.maxLength",
+        *LIST_REQUEST,
     },
     "not-found-with-400": {
         "request.inferenceProfileIdentifier.pattern",
@@ -85,6 +102,9 @@ EXTRAS = {
         "behaviour.unknownIdentifier.notFound",
     },
     "untyped-not-found": {"behaviour.unknownIdentifier.notFound"},
+    # Rule 5: a List that ignores nextToken answers 200 to the tokens that break the page.
+    "list-repeats-next-token": LIST_TOKEN,
+    "list-never-ends": LIST_TOKEN,
     # A 5xx that outlives the retries is an answer (rule 2): unknown identifiers answered 5xx break every clause
     # that sends valid identifiers, and the unknown-identifier clause.
     "throttling-with-500": LASTING_FAULT,
@@ -165,6 +185,9 @@ def test_request_validation_is_broken_both_ways() -> None:
     pattern, maximum = "request.inferenceProfileIdentifier.pattern", "request.inferenceProfileIdentifier.maxLength"
     assert {"accepts-invalid-identifier", "rejects-valid-partition"} <= by_clause[pattern]
     assert {"accepts-overlong-identifier", "rejects-maximum-length"} <= by_clause[maximum]
+    # ListInferenceProfiles: maxResults 1001 accepted, and maxResults 1000 refused, under the page's maximum.
+    list_maximum = "ListInferenceProfiles:request.maxResults.maximum"
+    assert {"list-accepts-max-results-1001", "list-rejects-max-results-1000"} <= by_clause[list_maximum]
 
 
 @pytest.mark.parametrize("mutant", [_param(m) for m in MUTANTS])

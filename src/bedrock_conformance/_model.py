@@ -36,10 +36,23 @@ class Clause:
     source: str
     document: str
     pointer: str
+    # The operation the clause is about: the prefix of ``<Operation>:<part>.<member>.<constraint>``, or the page's
+    # operation (GetInferenceProfile) for an id without one. ``_schemas`` fills it in and checks the operation exists.
+    operation: str = ""
+
+    @property
+    def prefix(self) -> str | None:
+        """The operation an id names before its colon, None when it names none (GetInferenceProfile's ids)."""
+        return split_clause_id(self.id)[0]
+
+    @property
+    def local(self) -> str:
+        """The id without its operation prefix: ``<part>.<member>.<constraint>``."""
+        return split_clause_id(self.id)[1]
 
     @property
     def part(self) -> str:
-        return self.id.split(".", 1)[0]
+        return self.local.split(".", 1)[0]
 
     @property
     def node_pointer(self) -> str:
@@ -48,14 +61,26 @@ class Clause:
 
     @property
     def member(self) -> str:
-        return self.id.split(".", 1)[1].rsplit(".", 1)[0]
+        return self.local.split(".", 1)[1].rsplit(".", 1)[0]
 
     @property
     def constraint(self) -> str:
-        return self.id.rsplit(".", 1)[1]
+        return self.local.rsplit(".", 1)[1]
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "spec": self.spec, "source": self.source, "schema": f"{self.document}#{self.pointer}"}
+
+
+def split_clause_id(clause_id: str) -> tuple[str | None, str]:
+    """``ListInferenceProfiles:request.maxResults.maximum`` as (operation, local id); (None, id) without a prefix.
+
+    Only the text before the first ``.`` may hold the prefix: a member or constraint never makes an id prefixed.
+    """
+    head = clause_id.split(".", 1)[0]
+    if ":" not in head:
+        return None, clause_id
+    operation, _, _ = head.partition(":")
+    return operation, clause_id[len(operation) + 1 :]
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from ._model import (
     ServiceError,
     Shape,
     ValidationWording,
+    split_clause_id,
 )
 
 DOCUMENTS = (
@@ -90,8 +91,7 @@ def _escape(token: str) -> str:
 class Contract:
     """Every schema document, read once into clauses, deviations, errors, operations and the facts around them.
 
-    ``documents`` is the raw JSON, for the digest and for compiling a node; only this module reads it.
-    """
+    ``documents`` is the raw JSON, for the digest and for compiling a node; only this module reads it."""
 
     root: Path
     documents: dict[str, dict[str, Any]]
@@ -158,8 +158,10 @@ class Contract:
         """The clauses response.json declares: those a GetInferenceProfile body (or a List summary) is judged by."""
         return [c for c in self.clauses.values() if c.document == RESPONSE]
 
-    def clauses_of(self, part: str) -> list[Clause]:
-        return [c for c in self.clauses.values() if c.part == part]
+    def clauses_of(self, part: str, operation: str | None = None) -> list[Clause]:
+        """The clauses of one part of one operation (default: the page's, GetInferenceProfile)."""
+        name = operation or self.page_operation.name
+        return [c for c in self.clauses.values() if c.part == part and c.operation == name]
 
     def clause(self, clause_id: str) -> Clause:
         try:
@@ -267,10 +269,12 @@ def load_contract(root: Path | None = None) -> Contract:
                 cid = meta["id"]
                 if cid in contract.clauses:
                     raise SchemaError(f"clause {cid} is declared twice ({name}#{pointer})")
-                if cid.split(".", 1)[0] not in PARTS or cid.count(".") < 2:
+                local = split_clause_id(cid)[1]
+                if local.split(".", 1)[0] not in PARTS or local.count(".") < 2:
                     raise SchemaError(f"clause id {cid!r} is not <part>.<member>.<constraint>")
-                # A clause with no keyword of its own (a behaviour clause) may carry its value as x-value.
-                value = node.get(keyword, meta.get("x-value", True if keyword == "required" else None))
+                # No keyword of its own (a behaviour clause): its x-value; beside a $ref: the keyword it names.
+                owner = contract.resolve(node["$ref"], name)[0] if "$ref" in node and keyword not in node else node
+                value = owner.get(keyword, meta.get("x-value", True if keyword == "required" else None))
                 contract.clauses[cid] = Clause(
                     id=cid,
                     keyword=keyword,
@@ -292,6 +296,11 @@ def load_contract(root: Path | None = None) -> Contract:
         )
     wire = _read_errors(contract)
     _read_operations(contract)
+    page = contract.page_operation.name
+    for cid, clause in sorted(contract.clauses.items(), key=lambda kv: kv[1].prefix is not None):  # page's first
+        if (clause.prefix or page) not in contract.operations:
+            raise SchemaError(f"clause {cid} names operation {clause.prefix!r}, which schemas/ does not define")
+        contract.clauses[cid] = dataclasses.replace(contract.clauses.pop(cid), operation=clause.prefix or page)
     return dataclasses.replace(contract, error_wire=wire, **_read_facts(contract))
 
 
@@ -349,17 +358,14 @@ def _shape(contract: Contract, name: str, document: str, pointer: str) -> Shape:
 
 def _ref(ref: str | None) -> tuple[str, str] | None:
     """``document#pointer`` as (document, pointer)."""
-    if not ref:
-        return None
-    document, _, pointer = ref.partition("#")
-    return document, pointer
+    document, _, pointer = (ref or "").partition("#")
+    return (document, pointer) if ref else None
 
 
 def _read_operations(contract: Contract) -> None:
     """Every operation drift.json's x-operations indexes: its HTTP binding, input and output, IAM and errors.
 
-    An operation is data: a definition with an x-operation (request.json or an operations.json $defs entry) and its
-    entry in drift.json.
+    An operation is data: an x-operation definition (request.json or operations.json $defs) and drift.json's entry.
     """
     docs = contract.documents
     for name, spec in _plain(docs[DRIFT]["x-operations"]).items():

@@ -13,6 +13,7 @@ from typing import Any
 from . import __version__
 from ._engine import Recorder, RunConfig
 from ._http import _body_for_report
+from ._matrix import grouped, markdown_matrix
 from ._schemas import contract
 from ._validator import REDACTED, Outcome
 from .checks import Result, clause_verdict
@@ -128,13 +129,14 @@ def build_report(
         by_clause.setdefault(result.clause, []).append(result)
     clauses = []
     summary = {o.value: 0 for o in Outcome}
-    for clause in the_contract.clauses.values():
+    for clause in the_contract.clauses.values():  # the page's operation's first (the contract's order)
         results = by_clause.get(clause.id, [])
         # The same rule as the pytest outcome's (checks.clause_verdict).
         verdict = clause_verdict(results, recorder.skips.get(clause.id))
         outcome = verdict.outcome
         entry: dict[str, Any] = {
             "id": clause.id,
+            "operation": clause.operation,
             "outcome": outcome.value,
             "spec": clause.spec,
             "source": clause.source,
@@ -219,7 +221,6 @@ def exit_code(report: Mapping[str, Any]) -> int:
 
 
 _MARK = {"pass": "✔", "fail": "✘", "deviation": "≈", "skip": "–"}
-PARTS = ("request", "response", "error", "behaviour", "sdk", "model")
 
 
 def run_configuration(report: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -344,6 +345,10 @@ def render_markdown(report: Mapping[str, Any]) -> str:
         "",
         f"Result: **{_summary_line(report)}**" + ("" if report["complete"] else "; **incomplete (interrupted)**"),
         "",
+        "## Operations",
+        "",
+        *markdown_matrix(report["clauses"], _MARK),
+        "",
         "## Clauses",
         "",
         "| Clause | Outcome | Checks | Spec | Notes |",
@@ -400,10 +405,8 @@ def render_html(report: Mapping[str, Any]) -> str:
     )
     env.filters["as_json"] = _as_json
     env.tests["same_exchange"] = _same_exchange
-    groups: dict[str, list[Mapping[str, Any]]] = {}
-    for clause in report["clauses"]:
-        groups.setdefault(clause["id"].split(".", 1)[0], []).append(clause)
-    parts = [(part, groups[part]) for part in (*PARTS, *sorted(set(groups) - set(PARTS))) if part in groups]
+    page = contract().page_operation.name  # its groups are keyed by their part alone, as before operations were
+    parts = [(p if op == page else f"{op}:{p}", f"{op} · {p}", c) for op, p, c in grouped(report["clauses"])]
     return env.get_template("report.html.j2").render(
         report=report,
         configuration=run_configuration(report),

@@ -14,7 +14,8 @@ mutant changes:
    proves nothing about the request; a server fault (5xx) that outlives them is an answer like any other, and
    breaks what needs another. So: rewriting ValidationException away from 400
    ValidationException breaks every request clause that sends invalid identifiers (pattern and maxLength; the only
-   identifier shorter than the minimum is the empty one, which no path can carry); rewriting
+   identifier shorter than the minimum is the empty one, which no path can carry) and every ListInferenceProfiles
+   request clause (each sends a query value that breaks it alone); rewriting
    ResourceNotFoundException to a status other than 200, 403 or 404 breaks every request clause that sends valid
    identifiers (pattern, maxLength, minLength); and any rewrite of it but 404 ResourceNotFoundException breaks the
    unknown-identifier clause.
@@ -29,6 +30,8 @@ mutant changes:
    it breaks identifiesProfile too.
 4. ARN rewrites (``other_arn``): a Get answered with an ARN other than the one it was asked by breaks
    identifiesProfile.
+5. Token rewrites (``ignores_token``): a List that ignores its nextToken answers 200 to a token that breaks the
+   page (empty, over 2048 characters, with whitespace), so it breaks every ListInferenceProfiles nextToken clause.
 
 So ``rejects-minimum-length`` (a server with minimum length 2) also fails the pattern clause, whose shortest valid
 example is '-', and the unknown-identifier clause, whose first identifier is '-': the server really does reject a
@@ -49,6 +52,8 @@ from urllib.parse import quote, unquote, urlsplit
 
 import yaml
 
+from ._family import LIST_REJECTING, TOKEN_MAX_LENGTH, TOKEN_MIN_LENGTH, TOKEN_PATTERN
+
 PATTERN = "request.inferenceProfileIdentifier.pattern"
 MAX = "request.inferenceProfileIdentifier.maxLength"
 MIN = "request.inferenceProfileIdentifier.minLength"
@@ -60,6 +65,7 @@ BY_ARN = "behaviour.listedProfile.resolvesByArn"
 IDENTIFIES = "behaviour.inferenceProfileIdentifier.identifiesProfile"
 LIST_PAGE = "behaviour.listInferenceProfiles.isListPage"
 REJECTING = frozenset({PATTERN, MAX})
+LIST_TOKEN = frozenset({TOKEN_MIN_LENGTH, TOKEN_MAX_LENGTH, TOKEN_PATTERN})
 ACCEPTING = frozenset({PATTERN, MAX, MIN})
 
 _ARN = (
@@ -177,7 +183,7 @@ def by_error(source: str, status: int, kind: str | None) -> set[str]:
         return set()
     out: set[str] = set()
     if source == "ValidationException" and (status, kind) != (400, "ValidationException"):
-        out |= REJECTING
+        out |= REJECTING | LIST_REJECTING
     if source == "ResourceNotFoundException":
         if status not in (200, 403, 404):
             out |= ACCEPTING

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 from bedrock_conformance import contract
 
+from ._family import VALIDATING_GATEWAY
 from ._proxy import Call, Handler, Reply, Upstream, passthrough
 from ._rewrites import Body, dropping, error_name, listed, members, on_profiles, stateless
 
@@ -194,11 +195,12 @@ class ApplicationProfiles:
 
 
 def _one_per_page(call: Call, upstream: Upstream) -> Reply:
-    """List pages hold one summary each, as if every request asked for maxResults=1."""
+    """List pages hold one summary each when no maxResults is asked for, as if the request asked for maxResults=1
+    (a maxResults that is asked for is validated and honoured as the mock does)."""
     if not call.is_list:
         return upstream(call)
     size = contract().documents["operations.json"]["$defs"]["ListInferenceProfiles"]["x-members"]["pageSize"]
-    return upstream(call.with_query({**call.query, size: "1"}))
+    return upstream(call) if size in call.query else upstream(call.with_query({**call.query, size: "1"}))
 
 
 ERROR_TYPE = "error.errorType.required"
@@ -206,6 +208,12 @@ MESSAGE = "error.message.required"
 
 VARIANTS = [
     Variant("reference-mock-through-proxy", stateless(passthrough), "the proxy adds nothing", ("response.body.type",)),
+    Variant(
+        "list-query-validated-by-a-gateway",
+        VALIDATING_GATEWAY,
+        "a gateway refuses List queries outside the page (maxResults 1..1000, nextToken, type) in its own words",
+        ("ListInferenceProfiles:request.maxResults.maximum", "ListInferenceProfiles:request.maxResults.minimum"),
+    ),
     Variant(
         "error-type-in-body-code",
         stateless(_type_in_body("code", lambda name: name)),

@@ -12,6 +12,7 @@ from urllib.parse import quote, unquote
 from bedrock_conformance import Outcome, contract, validate_response
 
 from . import _blame
+from ._family import list_mutants
 from ._proxy import Call, Handler, Reply, Upstream
 from ._rewrites import (
     Body,
@@ -65,6 +66,8 @@ class Mutant:
     retype: tuple[str, int, str | None] | None = None
     # Whether the rewrite answers some Get with an ARN other than the one asked by (rule 4).
     other_arn: bool = False
+    # Whether the rewrite ignores List's nextToken, whatever it is (rule 5).
+    ignores_token: bool = False
 
     @property
     def also(self) -> frozenset[str]:
@@ -82,6 +85,8 @@ class Mutant:
             extras |= _blame.by_identifiers(self.answer)
         if self.other_arn:
             extras.add(_blame.IDENTIFIES)
+        if self.ignores_token:
+            extras |= _blame.LIST_TOKEN
         return frozenset(extras - {self.breaks})
 
     @property
@@ -150,7 +155,8 @@ def _invalid_as(name: str) -> Handler:
 
     def handle(call: Call, upstream: Upstream) -> Reply:
         reply = upstream(call)
-        return error_reply(name, "try again later") if is_error(reply, INVALID) else reply
+        # Identifiers only: List's query is validated as the mock does (its clauses have their own mutants).
+        return error_reply(name, "try again later") if call.label is not None and is_error(reply, INVALID) else reply
 
     return handle
 
@@ -741,9 +747,9 @@ def _never_ends(call: Call, upstream: Upstream) -> Reply:
     page = reply.json()
     if given is not None:
         page[contract().list_member] = []
-    page[_TOKEN] = f"page-{int(given.rpartition('-')[2]) + 1 if given else 2}"
+    number = given.rpartition("-")[2] if given else ""
+    page[_TOKEN] = f"page-{int(number) + 1 if number.isdigit() else 2}"
     return reply.with_json(page)
-
 
 
 BEHAVIOUR_MUTANTS = [
@@ -752,16 +758,20 @@ BEHAVIOUR_MUTANTS = [
         IDENTIFIES,
         stateless(_case_insensitive),
         _case_insensitive.__doc__ or "",
-        answer=lambda i: 200 if i not in _blame.listed() and i.lower() in {n.lower() for n in _blame.listed()} else None,
+        answer=lambda i: (
+            200 if i not in _blame.listed() and i.lower() in {n.lower() for n in _blame.listed()} else None
+        ),
     ),
     Mutant(
         "arn-resolved-by-resource-id",
         IDENTIFIES,
         stateless(_by_resource_id),
         _by_resource_id.__doc__ or "",
-        answer=lambda i: 200
-        if i.startswith("arn:") and i not in _blame.listed() and i.split("/", 1)[-1] in _blame.listed()
-        else None,
+        answer=lambda i: (
+            200
+            if i.startswith("arn:") and i not in _blame.listed() and i.split("/", 1)[-1] in _blame.listed()
+            else None
+        ),
     ),
     Mutant("unknown-arn-made-up", UNKNOWN, stateless(_made_up), _made_up.__doc__ or ""),
     Mutant(
@@ -777,9 +787,15 @@ BEHAVIOUR_MUTANTS = [
         _without_summaries.__doc__ or "",
     ),
     Mutant(
-        "list-repeats-next-token", TOKEN_ADVANCES, stateless(_on_list(_repeated_token)), _repeated_token.__doc__ or ""
+        "list-repeats-next-token",
+        TOKEN_ADVANCES,
+        stateless(_on_list(_repeated_token)),
+        _repeated_token.__doc__ or "",
+        ignores_token=True,
     ),
-    Mutant("list-never-ends", LIST_ENDS, stateless(_on_list(_never_ends)), _never_ends.__doc__ or ""),
+    Mutant(
+        "list-never-ends", LIST_ENDS, stateless(_on_list(_never_ends)), _never_ends.__doc__ or "", ignores_token=True
+    ),
     Mutant(
         "unknown-identifier-found",
         UNKNOWN,
@@ -868,7 +884,13 @@ BEHAVIOUR_MUTANTS = [
     ),
 ]
 
-MUTANTS: list[Mutant] = [*REQUEST_MUTANTS, *RESPONSE_MUTANTS, *ERROR_MUTANTS, *BEHAVIOUR_MUTANTS]
+MUTANTS: list[Mutant] = [
+    *REQUEST_MUTANTS,
+    *RESPONSE_MUTANTS,
+    *ERROR_MUTANTS,
+    *BEHAVIOUR_MUTANTS,
+    *list_mutants(Mutant),
+]
 
 
 # ------------------------------------------------------------------------------------------------ undecidable servers
