@@ -40,6 +40,7 @@ def test_a_page_clause_is_read_with_its_keyword_value_spec_and_place() -> None:
         source="page",
         document="request.json",
         pointer="/properties/inferenceProfileIdentifier/x-clauses/maxLength",
+        operation="GetInferenceProfile",
     )
     assert (clause.part, clause.member, clause.constraint) == ("request", "inferenceProfileIdentifier", "maxLength")
     assert clause.to_dict() == {

@@ -44,18 +44,42 @@ def rows(findings: list[Finding]) -> list[tuple[Any, ...]]:
     return [(f.clause, f.outcome.value, f.pointer, f.value, f.message, f.keyword, f.limit) for f in findings]
 
 
-def test_a_list_request_is_judged_under_model_clauses_and_the_referenced_documents_clauses() -> None:
+def test_a_list_request_is_judged_under_its_own_clauses_and_the_referenced_documents_clauses() -> None:
     value = {"maxResults": 0, "nextToken": "a b", "type": "OTHER", "projectIdentifier": "p!"}
     assert rows(validate_operation("ListInferenceProfiles", value)) == [
         ("model.body.type", PASS, "", value, "is a object", "type", "object"),
         ("model.maxResults.type", PASS, "/maxResults", 0, "is a integer", "type", "integer"),
-        ("model.maxResults.minimum", FAIL, "/maxResults", 0, "0 is below the minimum 1", "minimum", 1),
-        ("model.maxResults.maximum", PASS, "/maxResults", 0, "keeps maximum", "maximum", 1000),
-        ("model.nextToken.type", PASS, "/nextToken", "a b", "is a string", "type", "string"),
-        ("model.nextToken.minLength", PASS, "/nextToken", "a b", "keeps minLength", "minLength", 1),
-        ("model.nextToken.maxLength", PASS, "/nextToken", "a b", "keeps maxLength", "maxLength", 2048),
         (
-            "model.nextToken.pattern",
+            "ListInferenceProfiles:request.maxResults.minimum",
+            FAIL,
+            "/maxResults",
+            0,
+            "0 is below the minimum 1",
+            "minimum",
+            1,
+        ),
+        ("ListInferenceProfiles:request.maxResults.maximum", PASS, "/maxResults", 0, "keeps maximum", "maximum", 1000),
+        ("model.nextToken.type", PASS, "/nextToken", "a b", "is a string", "type", "string"),
+        (
+            "ListInferenceProfiles:request.nextToken.minLength",
+            PASS,
+            "/nextToken",
+            "a b",
+            "keeps minLength",
+            "minLength",
+            1,
+        ),
+        (
+            "ListInferenceProfiles:request.nextToken.maxLength",
+            PASS,
+            "/nextToken",
+            "a b",
+            "keeps maxLength",
+            "maxLength",
+            2048,
+        ),
+        (
+            "ListInferenceProfiles:request.nextToken.pattern",
             FAIL,
             "/nextToken",
             "a b",
@@ -65,7 +89,7 @@ def test_a_list_request_is_judged_under_model_clauses_and_the_referenced_documen
         ),
         ("response.type.type", PASS, "/type", "OTHER", "is a string", "type", "string"),
         (
-            "response.type.enum",
+            "ListInferenceProfiles:request.typeEquals.enum",
             FAIL,
             "/type",
             "OTHER",
@@ -100,7 +124,7 @@ def test_a_wrong_type_stops_the_members_checks_and_says_what_it_is() -> None:
     # 1000.0 is an integer in JSON Schema; 1001 is above the maximum.
     assert failing(validate_operation("ListInferenceProfiles", {"maxResults": 1000.0})) == set()
     assert rows(validate_operation("ListInferenceProfiles", {"maxResults": 1001}))[-1] == (
-        "model.maxResults.maximum",
+        "ListInferenceProfiles:request.maxResults.maximum",
         FAIL,
         "/maxResults",
         1001,
@@ -413,12 +437,12 @@ def test_a_document_without_x_part_is_judged_as_the_model(tmp_path: Path) -> Non
     assert [(f.clause, f.outcome.value, f.limit) for f in edited.validate({"maxResults": 0, "nextToken": "a b"})] == [
         ("model.body.type", PASS, "object"),
         ("model.maxResults.type", PASS, "integer"),
-        ("model.maxResults.minimum", FAIL, 1),
-        ("model.maxResults.maximum", PASS, 1000),
+        ("ListInferenceProfiles:request.maxResults.minimum", FAIL, 1),
+        ("ListInferenceProfiles:request.maxResults.maximum", PASS, 1000),
         ("model.nextToken.type", PASS, "string"),
-        ("model.nextToken.minLength", PASS, 1),
-        ("model.nextToken.maxLength", FAIL, 2),
-        ("model.nextToken.pattern", FAIL, PAGE_TOKEN_PATTERN),
+        ("ListInferenceProfiles:request.nextToken.minLength", PASS, 1),
+        ("ListInferenceProfiles:request.nextToken.maxLength", FAIL, 2),
+        ("ListInferenceProfiles:request.nextToken.pattern", FAIL, PAGE_TOKEN_PATTERN),
     ]
 
 

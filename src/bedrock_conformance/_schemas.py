@@ -1,7 +1,5 @@
 """The contract module: read ``schemas/`` once into typed objects (``_model``). Nothing here spells a constraint.
-
-No other module reads the raw documents: they ask the contract for operations, shapes, errors and facts.
-"""
+No other module reads the raw documents: they ask the contract for operations, shapes, errors and facts."""
 
 from __future__ import annotations
 

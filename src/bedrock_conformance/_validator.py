@@ -259,11 +259,15 @@ class Validator:
         self, schema: Mapping[str, Any], document: str, part: str, member: str, named_after: str | None = None
     ) -> _Node:
         """``named_after``: the member an array's item members are named after (response.models.modelArn)."""
+        ids = self.contract.clause_ids(schema)
         if "$ref" in schema:
             target, document, _ = self.contract.resolve(schema["$ref"], document)
+            # Clauses declared beside a $ref add to the referenced node's, keyword by keyword; they hide none of
+            # its others (List's type filter has its own enum clause and keeps response.type.type).
+            ids = {**self.contract.clause_ids(target), **ids}
             schema = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
             part = self.contract.part_of(document)
-        node = _Node(part, member, schema, self.contract.clause_ids(schema), self.contract.is_sensitive(schema))
+        node = _Node(part, member, schema, ids, self.contract.is_sensitive(schema))
         node.declared_only = part != "model"
         for keyword in _HOLDS:
             if keyword in schema and node.reports(keyword):
