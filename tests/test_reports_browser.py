@@ -36,6 +36,7 @@ class Proxy:
         self.socket = socket.create_server(("127.0.0.1", 0))
         self.port = self.socket.getsockname()[1]
         self.requests: list[str] = []
+        self.silent = 0
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
 
@@ -48,9 +49,15 @@ class Proxy:
             with conn:
                 conn.settimeout(2)
                 try:
-                    self.requests.append(conn.recv(4096).decode("latin-1").split("\r\n", 1)[0])
+                    first = conn.recv(4096)
                 except OSError:
-                    self.requests.append("?")
+                    first = b""
+                # Chromium opens spare connections to its proxy ahead of need and may close them unused: a
+                # connection that sends no byte carries no request, so it is counted apart, never as a fetch.
+                if first:
+                    self.requests.append(first.decode("latin-1").split("\r\n", 1)[0])
+                else:
+                    self.silent += 1
 
     def page_requests(self) -> list[str]:
         return [r for r in self.requests if not CHROMIUM_OWN.match(r)]
