@@ -18,7 +18,7 @@ from bedrock_conformance._schemas import Contract, contract
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "bedrock_conformance"
 
 # The contract module(s): the only code that may read the raw documents.
-CONTRACT_MODULES = frozenset({"_schemas.py", "_model.py"})
+CONTRACT_MODULES = frozenset({"_schemas.py", "_model.py", "_facts.py"})
 
 
 def _raw_key(node: ast.expr) -> str | None:

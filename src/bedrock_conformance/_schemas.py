@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ._facts import clause_ids, plain, read_errors, read_facts
 from ._model import (
     CONSTRAINT_KEYWORDS,
     BehaviourRule,
@@ -23,13 +24,10 @@ from ._model import (
     DriftFacts,
     ErrorType,
     ErrorWire,
-    KnownDrift,
-    MockAnswer,
     Operation,
     SdkFacts,
     ServiceError,
     Shape,
-    ValidationWording,
     split_clause_id,
 )
 
@@ -144,7 +142,7 @@ class Contract:
     @staticmethod
     def clause_ids(node: Mapping[str, Any]) -> dict[str, str]:
         """The clause each keyword of a schema node carries: {keyword: clause id}."""
-        return {keyword: meta["id"] for keyword, meta in node.get("x-clauses", {}).items()}
+        return clause_ids(node)
 
     @staticmethod
     def is_sensitive(node: Mapping[str, Any]) -> bool:
@@ -292,19 +290,14 @@ def load_contract(root: Path | None = None) -> Contract:
             rule_text=entry["rule_text"],
             evidence=tuple(entry["evidence"]),
         )
-    wire = _read_errors(contract)
+    wire = read_errors(documents[ERRORS], contract.errors, contract.service_errors)
     _read_operations(contract)
     page = contract.page_operation.name
     for cid, clause in sorted(contract.clauses.items(), key=lambda kv: kv[1].prefix is not None):  # page's first
         if (clause.prefix or page) not in contract.operations:
             raise SchemaError(f"clause {cid} names operation {clause.prefix!r}, which schemas/ does not define")
         contract.clauses[cid] = dataclasses.replace(contract.clauses.pop(cid), operation=clause.prefix or page)
-    return dataclasses.replace(contract, error_wire=wire, **_read_facts(contract))
-
-
-def _plain(entries: Mapping[str, Any]) -> dict[str, Any]:
-    """A mapping of a schema without its ``about`` note."""
-    return {k: v for k, v in entries.items() if k != "about"}
+    return dataclasses.replace(contract, error_wire=wire, **read_facts(documents))
 
 
 def _shape(contract: Contract, name: str, document: str, pointer: str) -> Shape:
@@ -349,7 +342,7 @@ def _shape(contract: Contract, name: str, document: str, pointer: str) -> Shape:
         on_page=bool(merged.get("x-on-page", True)),
         default=merged.get("x-default"),
         clauses=clauses,
-        roles=_plain(merged.get("x-members", {})),
+        roles=plain(merged.get("x-members", {})),
         idempotency_token=bool(merged.get("x-idempotency-token")),
     )
 
@@ -366,7 +359,7 @@ def _read_operations(contract: Contract) -> None:
     An operation is data: an x-operation definition (request.json or operations.json $defs) and drift.json's entry.
     """
     docs = contract.documents
-    for name, spec in _plain(docs[DRIFT]["x-operations"]).items():
+    for name, spec in plain(docs[DRIFT]["x-operations"]).items():
         input_ref, output_ref = _ref(spec["input"]), _ref(spec.get("output"))
         assert input_ref is not None
         definition = contract.schema(*input_ref)
@@ -402,95 +395,6 @@ def _read_operations(contract: Contract) -> None:
     unlisted = [n for n, d in docs[OPERATIONS]["$defs"].items() if "x-operation" in d and n not in contract.operations]
     if unlisted:
         raise SchemaError(f"operations.json defines {', '.join(unlisted)} but drift.json x-operations does not list it")
-
-
-def _read_errors(contract: Contract) -> ErrorWire:
-    """The modelled and service errors (filled in), and how errors travel (returned)."""
-    doc = contract.documents[ERRORS]
-    transient = tuple(doc["x-transient"])
-    for name, definition in doc["$defs"].items():
-        contract.errors[name] = ErrorType(
-            name=name,
-            status=definition["x-http-status"],
-            fault=definition["x-fault"],
-            clause=definition["x-clauses"]["x-http-status"]["id"],
-            default_message=definition["x-default-message"],
-            transient=name in transient,
-        )
-    for name, entry in doc["x-service-errors"].items():
-        if isinstance(entry, dict):
-            status, source, fault = entry["x-http-status"], entry["source"], entry.get("x-fault")
-            contract.service_errors[name] = ServiceError(name, status, source, fault)
-    words = doc["x-validation-message"]
-    clauses = Contract.clause_ids(doc)
-    return ErrorWire(
-        type_header=doc["x-type-header"],
-        type_body_members=tuple(doc["x-type-body-members"]),
-        message_members=tuple(doc["x-message-members"]),
-        namespace=doc["x-type-namespace"],
-        body_members=tuple(doc["properties"]),
-        body_clause=clauses["type"],
-        type_clause=clauses["x-type-header"],
-        message_clauses=Contract.clause_ids(next(iter(doc["properties"].values()))),
-        transient=transient,
-        validation=ValidationWording(
-            one=words["one"],
-            many=words["many"],
-            separator=words["separator"],
-            detail=words["detail"],
-            detail_null=words["detailNull"],
-            detail_sensitive=words["detailSensitive"],
-            list_member=words["listMember"],
-            enum_separator=words["enumSeparator"],
-            constraints=dict(words["constraints"]),
-        ),
-        mock_answers={
-            key: MockAnswer(entry["error"], entry.get("message"), entry.get("limit"))
-            for key, entry in doc["x-mock-answers"].items()
-            if isinstance(entry, dict)
-        },
-    )
-
-
-def _read_facts(contract: Contract) -> dict[str, Any]:
-    """Roles, ARN templates, resource types, content type, signing name, behaviour rules, sdk.json and drift.json."""
-    docs = contract.documents
-    response = docs[RESPONSE]
-    facts: dict[str, Any] = {
-        "roles": dict(response["x-roles"]),
-        "arn_templates": _plain(response["x-arn-templates"]),
-        "content_type": response["x-content-type"],
-        "content_type_clause": Contract.clause_ids(response)["x-content-type"],
-        "resource_types": dict(docs[BEHAVIOUR]["x-resource-types"]),
-        "signing_name": docs[OPERATIONS]["x-service"]["signingName"],
-    }
-    for key, meta in docs[BEHAVIOUR]["x-clauses"].items():
-        contract.behaviour[key] = BehaviourRule(
-            key=key,
-            clause=meta["id"],
-            expect_error=meta.get("x-expect-error"),
-            inconclusive_error=meta.get("x-inconclusive-error"),
-            other_account_error=meta.get("x-other-account-error"),
-            value=meta.get("x-value"),
-        )
-    sdk = docs[SDK]
-    facts["sdk"] = SdkFacts(
-        operation=sdk["x-operation"],
-        clauses=Contract.clause_ids(sdk),
-        edge_timestamps=tuple(sdk["x-edge-timestamps"]["values"]),
-        sdks={k: v for k, v in sdk["x-sdks"].items() if isinstance(v, dict)},
-        known_defects=tuple(sdk.get("x-known-defects", {}).get("defects", [])),
-    )
-    drift = docs[DRIFT]
-    facts["drift"] = DriftFacts(
-        service=drift["x-model"]["service"],
-        # Each entry's keys are KnownDrift's fields; page and model are compared as text.
-        known=tuple(
-            KnownDrift(**{f.name: str(e[f.name]) for f in dataclasses.fields(KnownDrift)})
-            for e in drift.get("x-known-drift", [])
-        ),
-    )
-    return facts
 
 
 @functools.lru_cache(maxsize=1)
