@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bedrock_conformance import validate_response
@@ -34,3 +36,19 @@ def test_a_json_body_reads_the_same_through_the_transport_and_the_validator() ->
 def test_a_body_that_is_not_json_at_all_is_a_value_error() -> None:
     with pytest.raises(ValueError):
         Response(200, {}, b"<html>").json()
+
+
+@pytest.mark.parametrize("body", NOT_JSON)
+def test_a_report_shows_a_body_with_nan_as_its_text_so_the_report_stays_json(body: bytes) -> None:
+    from bedrock_conformance._exchange import _body_for_report
+
+    shown = _body_for_report(body)
+    assert shown == body.decode()
+    # allow_nan=False: what the report writes is RFC 8259 JSON, which a parsed NaN would not be.
+    assert json.loads(json.dumps({"body": shown}, allow_nan=False)) == {"body": body.decode()}
+
+
+def test_a_report_shows_a_json_body_parsed() -> None:
+    from bedrock_conformance._exchange import _body_for_report
+
+    assert _body_for_report(b'{"a": [1, "x"]}') == {"a": [1, "x"]}

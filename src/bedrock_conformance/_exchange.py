@@ -109,7 +109,8 @@ def _body_for_report(body: bytes, limit: int = 16384) -> Any:
         return f"<{len(body)} bytes, not UTF-8>"
     try:
         if len(text) <= limit:
-            return json.loads(text)
+            # The strict reader: a body with NaN or Infinity is shown as the text it is, so the JSON report stays JSON.
+            return loads(text)
     except ValueError:
         pass
     return text if len(text) <= limit else f"{text[:limit]}… ({len(body)} bytes)"
