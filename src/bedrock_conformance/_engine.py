@@ -129,6 +129,8 @@ class Listing:
     pages: int = 0
     # What stopped it short of its last page, if anything did.
     problem: str | None = None
+    # Every summary its pages listed, in order (the pagination suite compares them with a paged listing).
+    summaries: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -347,6 +349,7 @@ class Session:
             self._judge_listing("listIsPage", True, f"{where}: {len(items)} summaries", exchange)
             for item in items:
                 if isinstance(item, dict):
+                    listing.summaries.append(item)
                     yield item, exchange
             if not token:
                 self._judge_listing("listEnds", True, f"{where} is the last", exchange)

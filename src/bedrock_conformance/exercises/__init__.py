@@ -16,6 +16,7 @@ from .behaviour import (
 )
 from .errors import error_clause_ids, run_forced_errors
 from .family import list_request_clause_ids, run_list_requests
+from .pagination import pagination_clause_ids, run_pagination
 from .request import request_clause_ids, run_request_clause
 from .response import response_clause_ids
 from .sdk import run_sdk_suites, sdk_clause_ids
@@ -24,12 +25,14 @@ __all__ = [
     "behaviour_clause_ids",
     "error_clause_ids",
     "list_request_clause_ids",
+    "pagination_clause_ids",
     "request_clause_ids",
     "response_clause_ids",
     "run_application_lifecycle",
     "run_forced_errors",
     "run_list_requests",
     "run_listed_profiles",
+    "run_pagination",
     "run_percent_decoding",
     "run_request_clause",
     "run_sdk_suites",

@@ -11,6 +11,7 @@ from ..exercises import (
     run_forced_errors,
     run_list_requests,
     run_listed_profiles,
+    run_pagination,
     run_percent_decoding,
     run_request_clause,
     run_sdk_suites,
@@ -25,6 +26,7 @@ EXERCISES: tuple[tuple[Callable[[Session], None], ...], ...] = (
     (run_forced_errors,),
     (run_sdk_suites,),
     (run_list_requests,),
+    (run_pagination,),
 )
 
 
