@@ -26,6 +26,12 @@ LIST_TOKEN = {
     "ListInferenceProfiles:request.nextToken.maxLength",
     "ListInferenceProfiles:request.nextToken.pattern",
 }
+# The pagination clauses that send a token the request cannot continue (one issued for another type, one never
+# issued): each must get 400 ValidationException.
+TOKEN_REFUSING = {
+    "ListInferenceProfiles:behaviour.nextToken.foreignRejected",
+    "ListInferenceProfiles:behaviour.nextToken.garbageRejected",
+}
 
 
 def _checkable() -> set[str]:
@@ -94,6 +100,7 @@ EXTRAS = {
         "request.inferenceProfileIdentifier.pattern",
         "request.inferenceProfileIdentifier.maxLength",
         *LIST_REQUEST,
+        *TOKEN_REFUSING,
     },
     "not-found-with-400": {
         "request.inferenceProfileIdentifier.pattern",
@@ -102,9 +109,10 @@ EXTRAS = {
         "behaviour.unknownIdentifier.notFound",
     },
     "untyped-not-found": {"behaviour.unknownIdentifier.notFound"},
-    # Rule 5: a List that ignores nextToken answers 200 to the tokens that break the page.
-    "list-repeats-next-token": LIST_TOKEN,
-    "list-never-ends": LIST_TOKEN,
+    # Rule 5: a List that ignores nextToken answers 200 to the tokens that break the page, to a token issued for
+    # another type and to one never issued; one that gives the first page again shows a profile on two pages.
+    "list-repeats-next-token": LIST_TOKEN | TOKEN_REFUSING | {"ListInferenceProfiles:behaviour.pages.disjoint"},
+    "list-never-ends": LIST_TOKEN | TOKEN_REFUSING,
     # A 5xx that outlives the retries is an answer (rule 2): unknown identifiers answered 5xx break every clause
     # that sends valid identifiers, and the unknown-identifier clause.
     "throttling-with-500": LASTING_FAULT,

@@ -76,6 +76,14 @@ def test_a_profile_on_two_pages_fails_naming_both_pages() -> None:
     assert "page 2 and again on page 3" in result.message and "model-2" in result.message
 
 
+def test_summaries_whose_arn_breaks_the_response_clauses_name_no_profile() -> None:
+    # An empty ARN (below its minimum length of 1) or one with a trailing newline is the response clauses' to blame.
+    blank = {**summary(1), "inferenceProfileArn": ""}
+    newline = {**summary(2), "inferenceProfileArn": arn(2) + "\n"}
+    result = check_disjoint(walk(([blank, newline], "a"), ([blank, newline], None), size=2))
+    assert result is not None and result.outcome is Outcome.PASS and "0 profiles" in result.message
+
+
 def test_a_profile_twice_on_one_page_is_not_an_overlap_of_pages() -> None:
     result = check_disjoint(walk(([summary(1), summary(1)], "a"), ([summary(2)], None), size=2))
     assert result is not None and result.outcome is Outcome.PASS
@@ -137,13 +145,15 @@ def test_pages_holding_the_unpaged_listing_are_complete() -> None:
 def test_a_profile_on_no_page_fails_when_the_unpaged_listing_stayed_the_same() -> None:
     result = check_complete(walk(([summary(1)], None)), [arn(1), arn(2)], [arn(2), arn(1)])
     assert result is not None and result.outcome is Outcome.FAIL
-    assert "1 listed without maxResults are on no page" in result.message and "model-2" in result.message
+    assert "on no page: 1 of the profiles listed without maxResults" in result.message and "model-2" in result.message
 
 
 def test_a_profile_only_on_the_pages_fails_too() -> None:
     result = check_complete(walk(([summary(1)], "a"), ([summary(3)], None)), [arn(1)], [arn(1)])
     assert (
-        result is not None and result.outcome is Outcome.FAIL and "are not listed without maxResults" in result.message
+        result is not None
+        and result.outcome is Outcome.FAIL
+        and "not listed without maxResults: 1 of" in result.message
     )
 
 

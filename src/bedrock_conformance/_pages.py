@@ -13,7 +13,7 @@ from typing import Any
 
 from ._http import Exchange
 from ._schemas import contract
-from ._validator import Outcome, loads
+from ._validator import Outcome, failing, loads, shape_validator
 from .checks import Result, answer_type, behaviour_clause, denied, describe, server_fault, still_throttled
 
 
@@ -60,9 +60,14 @@ class Walk:
 
 
 def arns(summaries: Iterable[Mapping[str, Any]]) -> list[str]:
-    """The string ARNs of the summaries, in order (a summary without one is the response clauses' to blame)."""
-    member = contract().role("arn")
-    return [s[member] for s in summaries if isinstance(s.get(member), str)]
+    """The ARNs of the summaries, in order: only those that keep the response clauses name a profile (a summary
+    without one, or with one that breaks them, is the response clauses' to blame)."""
+    the_contract = contract()
+    member = the_contract.role("arn")
+    validator = shape_validator(the_contract.response.members[member])
+    return [
+        s[member] for s in summaries if isinstance(s.get(member), str) and not failing(validator.validate(s[member]))
+    ]
 
 
 def _short(value: str) -> str:
@@ -138,9 +143,13 @@ def check_complete(walk: Walk, unpaged: list[str], again: list[str] | None = Non
     parts = []
     missing, extra = sorted(reference - paged), sorted(paged - reference)
     if missing:
-        parts.append(f"{len(missing)} listed without maxResults are on no page (first {_short(missing[0])})")
+        parts.append(
+            f"on no page: {len(missing)} of the profiles listed without maxResults (first {_short(missing[0])})"
+        )
     if extra:
-        parts.append(f"{len(extra)} on its pages are not listed without maxResults (first {_short(extra[0])})")
+        parts.append(
+            f"not listed without maxResults: {len(extra)} of the profiles on its pages (first {_short(extra[0])})"
+        )
     return Result(clause, Outcome.FAIL, f"{walk.label}: " + "; ".join(parts), exchange)
 
 

@@ -15,7 +15,8 @@ mutant changes:
    breaks what needs another. So: rewriting ValidationException away from 400
    ValidationException breaks every request clause that sends invalid identifiers (pattern and maxLength; the only
    identifier shorter than the minimum is the empty one, which no path can carry) and every ListInferenceProfiles
-   request clause (each sends a query value that breaks it alone); rewriting
+   request clause (each sends a query value that breaks it alone), and the two pagination clauses that send a token
+   the request cannot continue (foreignRejected, garbageRejected: 400 ValidationException); rewriting
    ResourceNotFoundException to a status other than 200, 403 or 404 breaks every request clause that sends valid
    identifiers (pattern, maxLength, minLength); and any rewrite of it but 404 ResourceNotFoundException breaks the
    unknown-identifier clause.
@@ -31,7 +32,10 @@ mutant changes:
 4. ARN rewrites (``other_arn``): a Get answered with an ARN other than the one it was asked by breaks
    identifiesProfile.
 5. Token rewrites (``ignores_token``): a List that ignores its nextToken answers 200 to a token that breaks the
-   page (empty, over 2048 characters, with whitespace), so it breaks every ListInferenceProfiles nextToken clause.
+   page (empty, over 2048 characters, with whitespace), so it breaks every ListInferenceProfiles nextToken clause;
+   and 200 to a token issued for another type or never issued, so it breaks foreignRejected and garbageRejected.
+   If the token it ignores gives the first page again (``restarts``), a paged listing shows a profile on two pages:
+   it breaks pages.disjoint too.
 
 So ``rejects-minimum-length`` (a server with minimum length 2) also fails the pattern clause, whose shortest valid
 example is '-', and the unknown-identifier clause, whose first identifier is '-': the server really does reject a
@@ -53,6 +57,7 @@ from urllib.parse import quote, unquote, urlsplit
 import yaml
 
 from ._family import LIST_REJECTING, TOKEN_MAX_LENGTH, TOKEN_MIN_LENGTH, TOKEN_PATTERN
+from ._pagination import DISJOINT, TOKEN_REFUSING
 
 PATTERN = "request.inferenceProfileIdentifier.pattern"
 MAX = "request.inferenceProfileIdentifier.maxLength"
@@ -183,13 +188,18 @@ def by_error(source: str, status: int, kind: str | None) -> set[str]:
         return set()
     out: set[str] = set()
     if source == "ValidationException" and (status, kind) != (400, "ValidationException"):
-        out |= REJECTING | LIST_REJECTING
+        out |= REJECTING | LIST_REJECTING | TOKEN_REFUSING
     if source == "ResourceNotFoundException":
         if status not in (200, 403, 404):
             out |= ACCEPTING
         if (status, kind) != (404, "ResourceNotFoundException"):
             out.add(UNKNOWN)
     return out
+
+
+def by_token(restarts: bool) -> set[str]:
+    """Rule 5."""
+    return set(LIST_TOKEN | TOKEN_REFUSING) | ({DISJOINT} if restarts else set())
 
 
 def valid(identifier: str) -> bool:

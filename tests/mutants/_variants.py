@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 from bedrock_conformance import contract
 
 from ._family import VALIDATING_GATEWAY
+from ._pagination import pagination_variants
 from ._proxy import Call, Handler, Reply, Upstream, passthrough
 from ._rewrites import Body, dropping, error_name, listed, members, on_profiles, stateless
 
@@ -322,4 +323,5 @@ VARIANTS = [
         "every 7th request is answered 500 InternalServerException, whatever it asked",
         ("response.body.type", "behaviour.listedProfile.resolvesByArn"),
     ),
+    *pagination_variants(Variant),
 ]

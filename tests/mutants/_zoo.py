@@ -13,6 +13,7 @@ from bedrock_conformance import Outcome, contract, validate_response
 
 from . import _blame
 from ._family import list_mutants
+from ._pagination import pagination_mutants
 from ._proxy import Call, Handler, Reply, Upstream
 from ._rewrites import (
     Body,
@@ -66,8 +67,10 @@ class Mutant:
     retype: tuple[str, int, str | None] | None = None
     # Whether the rewrite answers some Get with an ARN other than the one asked by (rule 4).
     other_arn: bool = False
-    # Whether the rewrite ignores List's nextToken, whatever it is (rule 5).
+    # Whether the rewrite ignores List's nextToken, whatever it is, and whether it then gives the first page again
+    # (rule 5).
     ignores_token: bool = False
+    restarts: bool = False
 
     @property
     def also(self) -> frozenset[str]:
@@ -86,7 +89,7 @@ class Mutant:
         if self.other_arn:
             extras.add(_blame.IDENTIFIES)
         if self.ignores_token:
-            extras |= _blame.LIST_TOKEN
+            extras |= _blame.by_token(self.restarts)
         return frozenset(extras - {self.breaks})
 
     @property
@@ -792,6 +795,7 @@ BEHAVIOUR_MUTANTS = [
         stateless(_on_list(_repeated_token)),
         _repeated_token.__doc__ or "",
         ignores_token=True,
+        restarts=True,
     ),
     Mutant(
         "list-never-ends", LIST_ENDS, stateless(_on_list(_never_ends)), _never_ends.__doc__ or "", ignores_token=True
@@ -890,6 +894,7 @@ MUTANTS: list[Mutant] = [
     *ERROR_MUTANTS,
     *BEHAVIOUR_MUTANTS,
     *list_mutants(Mutant),
+    *pagination_mutants(Mutant),
 ]
 
 
