@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from importlib import resources
+from typing import Any
 from urllib.parse import quote
 
 import boto3
@@ -172,6 +174,23 @@ def test_a_next_token_only_resumes_the_listing_it_came_from(bedrock_mock: MockSe
     assert raw(bedrock_mock, "GET", f"/inference-profiles?maxResults=2&nextToken={token}").status == 200
     other = raw(bedrock_mock, "GET", f"/inference-profiles?type=APPLICATION&nextToken={token}")
     assert (other.status, other.error_type) == (status_of("ValidationException"), "ValidationException")
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        lambda token: token + "!",  # base64 decoding skips a character outside its alphabet
+        lambda token: token + "=" * (-len(token) % 4 or 4),  # padding the mock never writes
+        lambda token: base64.urlsafe_b64encode(b'["SYSTEM_DEFINED", 0]').decode().rstrip("="),  # the first page
+        lambda token: base64.urlsafe_b64encode(b'["SYSTEM_DEFINED",2]').decode().rstrip("="),  # respaced JSON
+    ],
+)
+def test_a_next_token_the_mock_never_issued_is_refused(bedrock_mock: MockServer, forge: Any) -> None:
+    token = raw(bedrock_mock, "GET", "/inference-profiles?maxResults=2").json()["nextToken"]
+    forged = forge(token)
+    assert forged != token
+    answer = raw(bedrock_mock, "GET", f"/inference-profiles?maxResults=2&nextToken={quote(forged, safe='')}")
+    assert (answer.status, answer.error_type) == (status_of("ValidationException"), "ValidationException")
 
 
 def _haiku_arn(region: str = "us-east-1") -> str:
