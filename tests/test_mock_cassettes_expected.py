@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import pytest
 import yaml
@@ -173,3 +173,59 @@ def test_an_application_profile_is_created_read_deleted_and_then_gone() -> None:
     assert got["inferenceProfileId"] == arn.rsplit("/", 1)[1]
     assert all(label(s) == arn for s in steps[1:])
     assert error_type(steps[3]["response"]) == "ResourceNotFoundException"
+
+
+def _query(interaction: dict[str, Any]) -> dict[str, str]:
+    return dict(parse_qsl(urlsplit(interaction["request"]["uri"]).query, keep_blank_values=True))
+
+
+def test_the_paged_listings_hold_each_profile_once_within_max_results_1_and_end_without_a_token() -> None:
+    # The model's facts: maxResults (minimum 1) is the most a page holds; a nextToken continues the listing of the
+    # type it was issued for; the listing without maxResults is the whole listing of that type.
+    unpaged = {
+        _query(i).get("type"): [
+            s["inferenceProfileArn"] for s in i["response"]["body"]["json"]["inferenceProfileSummaries"]
+        ]
+        for i in interactions("behaviour")
+        if urlsplit(i["request"]["uri"]).path == PREFIX and set(_query(i)) == {"type"}
+    }
+    assert set(unpaged) == {"SYSTEM_DEFINED", "APPLICATION"}
+    walked: dict[str, list[list[str]]] = {}
+    issued: dict[str, str] = {}
+    for interaction in interactions("pagination"):
+        query, response = _query(interaction), interaction["response"]
+        token = query.get("nextToken")
+        if (
+            request_header(interaction, "x-bedrock-conformance-check")
+            != "ListInferenceProfiles:behaviour.pages.disjoint"
+        ):
+            continue
+        assert (query["maxResults"], response["status"]["code"]) == ("1", 200)
+        assert token is None or issued[token] == query["type"]
+        page = response["body"]["json"]
+        walked.setdefault(query["type"], []).append(
+            [s["inferenceProfileArn"] for s in page["inferenceProfileSummaries"]]
+        )
+        assert all(s["type"] == query["type"] for s in page["inferenceProfileSummaries"])
+        if "nextToken" in page:
+            issued[page["nextToken"]] = query["type"]
+    for kind, pages in walked.items():
+        assert all(len(page) <= 1 for page in pages)
+        flat = [arn for page in pages for arn in page]
+        assert len(flat) == len(set(flat)) and set(flat) == set(unpaged[kind]), kind
+    assert len(walked["SYSTEM_DEFINED"]) > 1
+
+
+@pytest.mark.parametrize("check", ["foreignRejected", "garbageRejected"])
+def test_tokens_for_another_type_or_never_issued_get_400_validation_exception(check: str) -> None:
+    sent = [
+        i
+        for i in interactions("pagination")
+        if request_header(i, "x-bedrock-conformance-check") == f"ListInferenceProfiles:behaviour.nextToken.{check}"
+    ]
+    assert sent
+    for interaction in sent:
+        token = _query(interaction)["nextToken"]
+        assert 1 <= len(token) <= 2048 and re.fullmatch(r"\S*", token)
+        response = interaction["response"]
+        assert (response["status"]["code"], error_type(response)) == (400, "ValidationException")
