@@ -16,6 +16,7 @@ from .behaviour import (
 )
 from .errors import error_clause_ids, run_forced_errors
 from .family import list_request_clause_ids, run_list_requests
+from .family_writes import run_write_requests, write_request_clause_ids
 from .request import request_clause_ids, run_request_clause
 from .response import response_clause_ids
 from .sdk import run_sdk_suites, sdk_clause_ids
@@ -34,5 +35,7 @@ __all__ = [
     "run_request_clause",
     "run_sdk_suites",
     "run_unknown_identifiers",
+    "run_write_requests",
     "sdk_clause_ids",
+    "write_request_clause_ids",
 ]

@@ -15,6 +15,7 @@ from ..exercises import (
     run_request_clause,
     run_sdk_suites,
     run_unknown_identifiers,
+    run_write_requests,
 )
 
 # The suites' whole exercises (their module fixtures), dealt out to workers in turn; request clauses are split.
@@ -25,6 +26,7 @@ EXERCISES: tuple[tuple[Callable[[Session], None], ...], ...] = (
     (run_forced_errors,),
     (run_sdk_suites,),
     (run_list_requests,),
+    (run_write_requests,),
 )
 
 
