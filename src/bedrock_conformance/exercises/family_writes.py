@@ -200,8 +200,9 @@ def _distinct(cases: Iterator[_Case]) -> list[_Case]:
     return out
 
 
-def _send(session: Session, operation: Operation, case: _Case, clause_id: str | None) -> Exchange:
-    """One request; an error answer feeds the error clauses; anything created is deleted at once."""
+def _send(session: Session, operation: Operation, case: _Case, clause_id: str | None, keep: bool = False) -> Exchange:
+    """One request; an error answer feeds the error clauses; anything created is deleted at once unless ``keep``
+    (it is then in ``CREATED`` until the exercise's end)."""
     transport = session.target.transport
     headers = {CHECK_HEADER: clause_id} if clause_id else None
     if case.label is not None:
@@ -217,13 +218,9 @@ def _send(session: Session, operation: Operation, case: _Case, clause_id: str | 
         session.recorder.add(check_answer(exchange, strict=session.config.strict))
     if operation.creates is not None:
         created = _created_arn(exchange)
-        if created is not None and created != _KEEP.get("arn"):
+        if created is not None and not keep:
             _delete(session, created)
     return exchange
-
-
-# The application profile the tagging clauses are sent against, while it exists.
-_KEEP: dict[str, str] = {}
 
 
 def _created_arn(exchange: Exchange) -> str | None:
@@ -311,7 +308,6 @@ def run_write_requests(session: Session) -> None:
     finally:
         for arn in list(CREATED):
             _delete(session, arn)
-        _KEEP.clear()
 
 
 def _bases(session: Session, by_operation: dict[str, list[Clause]]) -> dict[str, tuple[_Case, dict[str, Any]] | str]:
@@ -338,17 +334,17 @@ def _bases(session: Session, by_operation: dict[str, list[Clause]]) -> dict[str,
     why = f"no listed profile to copy from: {session.discovery()}" if not sources else NEEDS_WRITES
     app: str | None = None
     if writes and sources:
-        made = _send(session, creator, _Case("", body={**create_body, names["name"]: f"bc-tags-{run}"}), None)
+        made = _send(session, creator, _Case("", body={**create_body, names["name"]: f"bc-tags-{run}"}), None, True)
         app = _created_arn(made)
         if app is None:
             why = f"creating an application profile to tag failed: {describe(made)}"
-        _KEEP["arn"] = app or ""
     out: dict[str, tuple[_Case, dict[str, Any]] | str] = {}
     for name in by_operation:
         operation = the.operation(name)
         roles = operation.roles
-        if _writes(operation) and not writes:
-            out[name] = NEEDS_WRITES
+        if not writes and operation.method != "GET":
+            # A read-only target is sent GETs only: ListTagsForResource reads, but it is a POST.
+            out[name] = f"{NEEDS_WRITES}: {name} is a {operation.method}, and a read-only target is sent GETs only"
         elif operation.creates is not None:
             out[name] = (_Case("", body=create_body), {names["token"]: f"bc{run}token"}) if sources else why
         elif operation.label is not None:
