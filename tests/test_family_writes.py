@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 import yaml
+from mutants import Call, Proxy, Reply, Upstream, run_conformance
+from mutants._rewrites import error_reply
 from zoo import servers as zoo
 from zoo.runs import run
 
@@ -28,6 +30,7 @@ from bedrock_conformance._schemas import contract
 from bedrock_conformance._validator import failing, shape_validator
 from bedrock_conformance.exercises import family_writes, run_write_requests, write_request_clause_ids
 from bedrock_conformance.frontend import open_session
+from bedrock_conformance.mock import MockServer
 from bedrock_conformance.targets import DUMMY
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -237,7 +240,12 @@ def test_200_tags_are_not_a_validation_error_and_201_are() -> None:
 
 def _applications(server: zoo.ZooServer) -> list[dict[str, Any]]:
     assert server.mock is not None
-    transport = Transport(server.mock.url, "us-east-1", DUMMY)
+    return _applications_of(server.mock.url)
+
+
+def _applications_of(url: str) -> list[dict[str, Any]]:
+    """The application profiles the mock at ``url`` lists (one page holds them all here)."""
+    transport = Transport(url, "us-east-1", DUMMY)
     try:
         exchange = transport.send(transport.request("GET", "/inference-profiles", query={"type": "APPLICATION"}))
     finally:
@@ -311,3 +319,21 @@ def test_every_value_sent_for_a_length_clause_is_the_bound_or_next_to_it() -> No
             value = value[name]
         assert len(value) in (bounds[clause], bounds[clause] + 1), clause
         assert re.fullmatch(r"[ -~]*", json.dumps(value)), clause
+
+
+def _loses_created_answers(call: Call, upstream: Upstream) -> Reply:
+    """Every Create that succeeds is answered 500 InternalServerException: the profile exists, its ARN is lost."""
+    reply = upstream(call)
+    if call.method == "POST" and call.path == "/inference-profiles" and 200 <= reply.status < 300:
+        return error_reply("InternalServerException", status=500)
+    return reply
+
+
+def test_profiles_whose_create_answer_was_lost_are_found_and_deleted(tmp_path: Path) -> None:
+    with MockServer() as mock, Proxy(mock.url, _loses_created_answers) as proxy:
+        result = run_conformance(proxy.url, tmp_path / "report.json", "--allow-writes")
+        leaked = _applications_of(mock.url)
+    assert result.code == 1  # every valid Create got a 500
+    # Only the behaviour suite's lifecycle profile (named bc-<seed>-<n>) is left: that exercise does not sweep.
+    assert [p["inferenceProfileName"] for p in leaked if not p["inferenceProfileName"].startswith("bc-1-")] == []
+    assert family_writes.CREATED == {} and set() == family_writes.UNCERTAIN

@@ -32,6 +32,9 @@ from ._common import exercise
 
 # The ARNs this process created and has not yet deleted (an ordered set): the exercise deletes them in a finally.
 CREATED: dict[str, None] = {}
+# Names of Creates whose answer never said what became of them (no answer, a server fault, a success without an ARN):
+# the exercise's finally lists the application profiles and deletes those by these names that were not there before.
+UNCERTAIN: set[str] = set()
 # Characters that break a pattern when added to a value that keeps it; the trailing newline first (ECMA-262's '$'
 # does not match before it). Only candidates the validator finds to break the clause alone are sent.
 _BREAKERS = ("\n", " ", "!", "\u00a0", "*", "\t")
@@ -220,6 +223,8 @@ def _send(session: Session, operation: Operation, case: _Case, clause_id: str | 
         created = _created_arn(exchange)
         if created is not None and not keep:
             _delete(session, created)
+        elif created is None and _uncertain(exchange) and isinstance(case.body, dict):
+            UNCERTAIN.add(str(case.body.get(operation.roles["name"])))
     return exchange
 
 
@@ -236,6 +241,40 @@ def _created_arn(exchange: Exchange) -> str | None:
         CREATED[arn] = None
         return arn
     return None
+
+
+def _uncertain(exchange: Exchange) -> bool:
+    """Whether a Create's answer leaves open that it made a profile: none, a server fault, a success (without an
+    ARN), or any answer to a retry (an earlier attempt may have made it, and the retry then met a name conflict)."""
+    response = exchange.response
+    return response is None or response.status >= 500 or 200 <= response.status < 300 or exchange.attempts > 1
+
+
+def _sweep(session: Session, before: set[str]) -> None:
+    """Delete the application profiles named in ``UNCERTAIN`` that were not listed before the exercise began."""
+    the = contract()
+    lister, transport = the.list_operation, session.target.transport
+    made, name_member, arn_member = the.create_operation.creates, the.role("name"), the.role("arn")
+    assert made is not None
+    token: str | None = None
+    for _ in range(session.max_pages):
+        query = {lister.roles["filter"]: made.type} | ({the.token_member: token} if token else {})
+        exchange = transport.send(transport.request(lister.method, lister.path, query=query))
+        if exchange.response is None or exchange.response.status != lister.success_status:
+            return
+        try:
+            page = loads(exchange.response.body)
+        except ValueError:
+            return
+        if not isinstance(page, dict):
+            return
+        for summary in page.get(the.list_member) or []:
+            name, arn = summary.get(name_member), summary.get(arn_member)
+            if name in UNCERTAIN and name not in before and isinstance(arn, str):
+                CREATED[arn] = None
+        token = page.get(the.token_member)
+        if not isinstance(token, str):
+            return
 
 
 def _delete(session: Session, arn: str) -> None:
@@ -294,6 +333,9 @@ def run_write_requests(session: Session) -> None:
     for clause_id in write_request_clause_ids():
         clause = the.clause(clause_id)
         by_operation.setdefault(clause.operation, []).append(clause)
+    made = the.create_operation.creates
+    assert made is not None
+    before = {str(p.get(the.role("name"))) for p in session.profiles() if p.get(the.role("type")) == made.type}
     try:
         bases = _bases(session, by_operation)
         order = sorted(by_operation, key=lambda name: bool(the.operation(name).deletable_types))
@@ -306,6 +348,9 @@ def run_write_requests(session: Session) -> None:
                 else:
                     _run_clause(session, clause, operation, base[0], base[1])
     finally:
+        if UNCERTAIN:
+            _sweep(session, before)
+            UNCERTAIN.clear()
         for arn in list(CREATED):
             _delete(session, arn)
 
