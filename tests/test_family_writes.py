@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 import yaml
-from mutants import Call, Proxy, Reply, Upstream, run_conformance
+from mutants import MUTANTS, VARIANTS, Call, Proxy, Reply, Upstream, run_conformance
+from mutants._family_writes import VALIDATING_WRITE_GATEWAY
 from mutants._rewrites import error_reply
 from zoo import servers as zoo
 from zoo.runs import run
@@ -337,3 +338,39 @@ def test_profiles_whose_create_answer_was_lost_are_found_and_deleted(tmp_path: P
     # Only the behaviour suite's lifecycle profile (named bc-<seed>-<n>) is left: that exercise does not sweep.
     assert [p["inferenceProfileName"] for p in leaked if not p["inferenceProfileName"].startswith("bc-1-")] == []
     assert family_writes.CREATED == {} and set() == family_writes.UNCERTAIN
+
+
+def _conformant(name: str) -> Any:
+    if name == "write-requests-validated-by-a-gateway":
+        return VALIDATING_WRITE_GATEWAY()
+    return next(v for v in VARIANTS if v.name == name).build()
+
+
+# Not "fails-every-7th-request": the transport never repeats a POST after a 5xx (a repeated Create may create twice),
+# so a 500 to a write is the server's final answer, and a failure.
+@pytest.mark.parametrize("name", ["write-requests-validated-by-a-gateway", "throttles-every-5th-request"])
+def test_conformant_servers_pass_every_write_clause(name: str, tmp_path: Path) -> None:
+    """A gateway that refuses out-of-model writes in its own words, and a server that throttles now and then (a 429
+    is repeated: the request was not carried out), pass every write clause, and nothing is left behind."""
+    with MockServer() as mock:
+        with Proxy(mock.url, _conformant(name)) as proxy:
+            result = run_conformance(proxy.url, tmp_path / "report.json", "--allow-writes")
+        left = [p["inferenceProfileName"] for p in _applications_of(mock.url)]
+    assert result.failing == set(), {c: result.messages(c)[:1] for c in result.failing}
+    assert {result.outcomes[c] for c in WRITE_CLAUSES} == {"pass"}
+    assert [n for n in left if not n.startswith("bc-1-")] == []
+
+
+def test_the_zoo_breaks_every_write_clause_and_some_both_ways() -> None:
+    by_clause: dict[str, set[str]] = {}
+    for mutant in MUTANTS:
+        by_clause.setdefault(mutant.breaks, set()).add(mutant.name)
+    assert set(WRITE_CLAUSES) <= set(by_clause)
+    assert {"create-accepts-201-tags", "create-rejects-200-tags"} <= by_clause[f"{C}:request.tags.maxItems"]
+    assert "create-accepts-a-257-character-token" in by_clause[f"{C}:request.clientRequestToken.maxLength"]
+    assert "create-500-on-non-json-body" in by_clause[f"{C}:request.body.type"]
+    arn_pattern = by_clause[f"{L}:request.resourceARN.pattern"]
+    assert {"list-tags-accepts-a-resourcearn-outside-taggableresourcesarn"} <= arn_pattern
+    assert "list-tags-rejects-application-profile-arn" in arn_pattern
+    assert "create-accepts-a-create-without-a-name" in by_clause[f"{C}:request.inferenceProfileName.required"]
+    assert all(m.args == ("--allow-writes",) for m in MUTANTS if m.breaks in WRITE_CLAUSES)
