@@ -107,6 +107,8 @@ def _with(body: dict[str, Any], path: list[str], value: Any) -> dict[str, Any]:
 
 
 _GONE = object()
+# The key of ``defaults`` that holds the name an application profile of this run already has.
+_TAKEN_NAME = "/taken-name"
 
 
 def _resized(text: str, length: int) -> str:
@@ -174,6 +176,13 @@ def _cases(
     """What is sent for ``clause``: up to ``_PER_SIDE`` requests that break it alone, and up to ``_PER_SIDE`` that
     keep every clause."""
     invalid, valid = _candidates(clause, operation, base, defaults)
+    member = operation.members.get(clause.member.split(".")[0])
+    taken = defaults.get(_TAKEN_NAME)
+    if member is not None and member.idempotency_token and taken:
+        # A token that keeps every clause goes with the name the profile made for the tagging clauses already has:
+        # the Create makes nothing and is answered ConflictException (never a ValidationException), so no server
+        # remembers the token with a profile, which a second replay of the recording would be answered with.
+        valid = [dataclasses.replace(c, body=_with(c.body, [operation.roles["name"]], taken)) for c in valid]
     # A value breaks it alone, or with nothing but its member's other clauses when no value can (the empty name
     # breaks its pattern too; a 257-character token, the token's pattern, which allows at most 256).
     exact = [c for c in invalid if _broken(operation, c) == {clause.id}]
@@ -378,8 +387,10 @@ def _bases(session: Session, by_operation: dict[str, list[Clause]]) -> dict[str,
     writes = session.target.writes
     why = f"no listed profile to copy from: {session.discovery()}" if not sources else NEEDS_WRITES
     app: str | None = None
+    taken = ""
     if writes and sources:
-        made = _send(session, creator, _Case("", body={**create_body, names["name"]: f"bc-tags-{run}"}), None, True)
+        taken = f"bc-tags-{run}"
+        made = _send(session, creator, _Case("", body={**create_body, names["name"]: taken}), None, True)
         app = _created_arn(made)
         if app is None:
             why = f"creating an application profile to tag failed: {describe(made)}"
@@ -391,7 +402,8 @@ def _bases(session: Session, by_operation: dict[str, list[Clause]]) -> dict[str,
             # A read-only target is sent GETs only: ListTagsForResource reads, but it is a POST.
             out[name] = f"{NEEDS_WRITES}: {name} is a {operation.method}, and a read-only target is sent GETs only"
         elif operation.creates is not None:
-            out[name] = (_Case("", body=create_body), {names["token"]: f"bc{run}token"}) if sources else why
+            defaults = {names["token"]: f"bc{run}token", _TAKEN_NAME: taken if app else None}
+            out[name] = (_Case("", body=create_body), defaults) if sources else why
         elif operation.label is not None:
             out[name] = (_Case(app, label=app), {}) if app else why
         elif _writes(operation) and app is None:
