@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -376,3 +377,46 @@ def test_the_zoo_breaks_every_write_clause_and_some_both_ways() -> None:
     assert "list-tags-rejects-application-profile-arn" in arn_pattern
     assert "create-accepts-a-create-without-a-name" in by_clause[f"{C}:request.inferenceProfileName.required"]
     assert all(m.args == ("--allow-writes",) for m in MUTANTS if m.breaks in WRITE_CLAUSES)
+
+
+def test_a_replay_judges_the_recorded_write_requests(tmp_path: Path) -> None:
+    result = run(tmp_path, f"replay:{ROOT / 'cassettes' / 'mock'}")
+    assert result.code == 0, result.err
+    outcomes = {c["id"]: c["outcome"] for c in result.report["clauses"]}
+    assert {outcomes[c] for c in WRITE_CLAUSES} == {"pass"}
+
+
+def test_a_replay_without_the_write_cassette_skips_saying_so(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "cassettes" / "mock", tmp_path / "set")
+    (tmp_path / "set" / "family_writes.yaml").unlink()
+    result = run(tmp_path, f"replay:{tmp_path / 'set'}")
+    assert result.code == 0, result.err
+    clauses = {c["id"]: c for c in result.report["clauses"]}
+    for clause_id in WRITE_CLAUSES:
+        assert clauses[clause_id]["outcome"] == "skip", clause_id
+        assert "the cassettes hold no request that exercises this clause" in clauses[clause_id]["reason"]
+
+
+def test_a_replay_fails_a_recorded_201_tags_create_that_was_accepted(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "cassettes" / "mock", tmp_path / "set")
+    path = tmp_path / "set" / "family_writes.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for interaction in data["interactions"]:
+        request = interaction["request"]
+        tags = ((request.get("body") or {}).get("json") or {}).get("tags")
+        if request["method"] == "POST" and request["uri"].endswith("/inference-profiles") and len(tags or []) == 201:
+            interaction["response"] = {
+                "status": {"code": 201, "message": "Created"},
+                "headers": {"Content-Type": ["application/json"]},
+                "body": {
+                    "json": {
+                        "inferenceProfileArn": "arn:aws:bedrock:us-east-1:123456789012:"
+                        "application-inference-profile/zzzzzzzzzzzz",
+                        "status": "ACTIVE",
+                    }
+                },
+            }
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    result = run(tmp_path, f"replay:{tmp_path / 'set'}")
+    failing = {c["id"] for c in result.report["clauses"] if c["outcome"] == "fail"}
+    assert failing == {f"{C}:request.tags.maxItems"}, result.err
