@@ -420,3 +420,35 @@ def test_a_replay_fails_a_recorded_201_tags_create_that_was_accepted(tmp_path: P
     result = run(tmp_path, f"replay:{tmp_path / 'set'}")
     failing = {c["id"] for c in result.report["clauses"] if c["outcome"] == "fail"}
     assert failing == {f"{C}:request.tags.maxItems"}, result.err
+
+
+def _botocore_shapes() -> dict[str, Any]:
+    import gzip
+
+    import botocore
+
+    folder = Path(botocore.__file__).parent / "data" / "bedrock" / "2023-04-20"
+    path = folder / "service-2.json"
+    text = path.read_text() if path.exists() else gzip.decompress((folder / "service-2.json.gz").read_bytes()).decode()
+    model = json.loads(text)
+    return {"operations": model["operations"], "shapes": model["shapes"]}
+
+
+@pytest.mark.parametrize(
+    "clause_id", [c for c, v in WRITE_CLAUSES.items() if not isinstance(v, bool) and not c.endswith("body.type")]
+)
+def test_each_write_bound_is_botocores(clause_id: str) -> None:
+    """The literal table above against botocore's own service model (the model, not the code under test)."""
+    model = _botocore_shapes()
+    operation, local = clause_id.split(":request.")
+    *members, keyword = local.split(".")
+    shape = model["shapes"][model["operations"][operation]["input"]["shape"]]
+    for member in members:
+        shape = model["shapes"][shape["members"][member]["shape"]]
+        if shape["type"] == "list" and member != members[-1]:
+            shape = model["shapes"][shape["member"]["shape"]]
+    expected = WRITE_CLAUSES[clause_id]
+    if keyword == "pattern":
+        assert expected in (shape["pattern"], f"^{shape['pattern']}$"), clause_id
+    else:
+        assert shape[{"minLength": "min", "maxLength": "max", "maxItems": "max"}[keyword]] == expected, clause_id
