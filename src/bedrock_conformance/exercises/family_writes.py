@@ -9,8 +9,9 @@ one character that breaks the pattern) and checked by the validator to break exa
 keep every clause.
 
 Only with ``--allow-writes`` (the embedded mock allows writes): CreateInferenceProfile, DeleteInferenceProfile,
-TagResource and UntagResource change the account. Whatever is created is recorded in ``CREATED`` as soon as its
-answer is read and deleted in a ``finally``, so an interrupt (KeyboardInterrupt) still removes it.
+TagResource and UntagResource change the account, and ListTagsForResource is a POST, which a read-only target is never
+sent. Whatever is created is recorded in ``CREATED`` as soon as its answer is read and deleted in a ``finally``, so an
+interrupt (KeyboardInterrupt) still removes it; a Create whose answer was lost is found by its name and deleted too.
 """
 
 from __future__ import annotations
@@ -324,12 +325,13 @@ def _run_clause(session: Session, clause: Clause, operation: Operation, base: _C
 def run_write_requests(session: Session) -> None:
     """Each request clause of Create, Delete, TagResource, UntagResource and ListTagsForResource, both ways.
 
-    Sends (Create, Delete and the tagging writes only with --allow-writes): a Create of an application profile
-    copying a listed system profile, for the tagging clauses; for each clause, up to two requests that break it alone
-    (the length next to a bound, 201 tags, the base value with a newline, a space or a '!' added, the body without a
-    required member, a body that is not JSON) and up to two that keep every clause (the bound itself, the base value);
-    a Create that succeeds is deleted at once; Delete's clauses come last (its valid side deletes the profile); then
-    a Delete of everything still in ``CREATED``.
+    Sends (only with --allow-writes; every one of these operations but Delete is a POST): a Create of an application
+    profile copying a listed system profile, for the tagging clauses; for each clause, up to two requests that break
+    it alone (the length next to a bound, 201 tags, the base value with a newline, a space or a '!' added, the body
+    without a required member, a body that is not JSON) and up to two that keep every clause (the bound itself, the
+    base value; a valid token with the tagging profile's name, which gets ConflictException); a Create that succeeds
+    is deleted at once; Delete's clauses come last (its valid side deletes the tagging profile); then a List of the
+    application profiles if some Create's answer was lost, and a Delete of everything still in ``CREATED``.
     Feeds: the request clauses of those operations (their invalid and valid sides), and the error clauses every
     error answer feeds. Against ``replay:``, sends nothing: it judges each recorded request tagged with a clause by
     today's schemas, with the answer it got then.
@@ -377,7 +379,10 @@ def _bases(session: Session, by_operation: dict[str, list[Clause]]) -> dict[str,
     sources = [a for a in listed if not failing(copyable.validate(a))]
     rng = random.Random(session.config.seed)
     run = f"{session.config.seed % 100000}x{rng.randrange(10**6)}"
-    tag_item = {"key": f"bc-{run}-", "value": "conformance"}
+    tag_shape = creator.members[names["tags"]].items
+    assert tag_shape is not None
+    key_member, value_member = tag_shape.roles["key"], tag_shape.roles["value"]
+    tag_item = {key_member: f"bc-{run}-", value_member: "conformance"}
     create_body: dict[str, Any] = {
         names["name"]: f"bc-requests-{run}",
         names["text"]: "Made by bedrock-conformance",
@@ -417,7 +422,7 @@ def _bases(session: Session, by_operation: dict[str, list[Clause]]) -> dict[str,
             if "tags" in roles:
                 body[roles["tags"]] = [tag_item]
             if "keys" in roles:
-                body[roles["keys"]] = [tag_item["key"]]
+                body[roles["keys"]] = [tag_item[key_member]]
             out[name] = (_Case(resource, body=body), {})
     return out
 
