@@ -270,7 +270,8 @@ def load_contract(root: Path | None = None) -> Contract:
                     raise SchemaError(f"clause id {cid!r} is not <part>.<member>.<constraint>")
                 # No keyword of its own (a behaviour clause): its x-value; beside a $ref: the keyword it names.
                 owner = contract.resolve(node["$ref"], name)[0] if "$ref" in node and keyword not in node else node
-                value = owner.get(keyword, meta.get("x-value", True if keyword == "required" else None))
+                # A member's required clause is about the member, not about the members it requires of its own.
+                value = True if keyword == "required" else owner.get(keyword, meta.get("x-value"))
                 contract.clauses[cid] = Clause(
                     id=cid,
                     keyword=keyword,

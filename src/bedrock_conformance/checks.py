@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._http import Exchange
-from ._model import BehaviourRule, Shape
+from ._model import BehaviourRule, Operation, Shape
 from ._schemas import contract
 from ._validator import (
     Finding,
@@ -184,6 +184,48 @@ def expect_accepted(exchange: Exchange, clause: str, value: str, success: int) -
         context={"identifier": value},
         side=VALID_SIDE,
     )
+
+
+def _statuses() -> dict[str, int]:
+    """The status of every error schemas/ names: the modelled ones and the service's own (errors.json)."""
+    the = contract()
+    return {name: e.status for name, e in the.service_errors.items()} | {n: e.status for n, e in the.errors.items()}
+
+
+def expect_refused(exchange: Exchange, clause: str, value: str, answers: Iterable[str]) -> Result | None:
+    """A request of a sibling operation that breaks ``clause`` must get one of ``answers`` (errors.json names), each
+    with its own status (400 ValidationException for a member; a body that does not deserialise may also be a 400
+    SerializationException). A throttle that outlived the retries is inconclusive."""
+    if exchange.response is None:
+        return None
+    statuses = _statuses()
+    expected = {(statuses[name], name) for name in answers}
+    status = exchange.response.status
+    if status < 300 or (status, answer_type(exchange)) not in expected:
+        if throttled(status):
+            return still_throttled(exchange, clause, INVALID_SIDE)
+        wanted = " or ".join(f"HTTP {s} {n}" for s, n in sorted(expected))
+        message = f"{_short(value)} breaks {clause} but was answered {_answered(exchange)}, not {wanted}"
+        return Result(clause, Outcome.FAIL, message, exchange, context={"identifier": value}, side=INVALID_SIDE)
+    return Result(clause, Outcome.PASS, f"{_short(value)} rejected: {describe(exchange)}", exchange, side=INVALID_SIDE)
+
+
+def expect_allowed(exchange: Exchange, clause: str, value: str, operation: Operation) -> Result | None:
+    """A request of a sibling operation that keeps every clause must get its success status or one of the
+    operation's x-valid-answers, by status and type (TooManyTagsException is a 400 too, ValidationException is not).
+    """
+    if exchange.response is None:
+        return None
+    statuses = _statuses()
+    allowed = {(statuses[name], name) for name in operation.valid_answers}
+    status = exchange.response.status
+    if status == operation.success_status or (status >= 300 and (status, answer_type(exchange)) in allowed):
+        accepted = f"{_short(value)} accepted: {describe(exchange)}"
+        return Result(clause, Outcome.PASS, accepted, exchange, side=VALID_SIDE)
+    if throttled(status):
+        return still_throttled(exchange, clause, VALID_SIDE)
+    message = f"{_short(value)} keeps every request clause but was answered {_answered(exchange)}"
+    return Result(clause, Outcome.FAIL, message, exchange, context={"identifier": value}, side=VALID_SIDE)
 
 
 def _short(value: str) -> str:

@@ -14,6 +14,7 @@ from bedrock_conformance import Outcome, contract, validate_response
 from . import _blame
 from ._family import list_mutants
 from ._pagination import pagination_mutants
+from ._family_writes import write_mutants
 from ._proxy import Call, Handler, Reply, Upstream
 from ._rewrites import (
     Body,
@@ -895,6 +896,7 @@ MUTANTS: list[Mutant] = [
     *BEHAVIOUR_MUTANTS,
     *list_mutants(Mutant),
     *pagination_mutants(Mutant),
+    *write_mutants(Mutant),
 ]
 
 

@@ -78,14 +78,18 @@ def compare(interactions: list[Interaction], transport: Transport) -> tuple[list
     for interaction in interactions:
         recorded = interaction.exchange
         headers = {k: v for k, v in recorded.request.headers.items() if k.lower() not in SECRET_HEADERS}
-        path = recorded.request.path
+        path, body = recorded.request.path, recorded.request.body
         for old, new in renamed.items():
             path = path.replace(old, new).replace(quote(old, safe="-_.~"), quote(new, safe="-_.~"))
+            # A body names what was created too (TagResource's resourceARN).
+            body = body.replace(old.encode(), new.encode())
+        if body != recorded.request.body:
+            headers = {k: v for k, v in headers.items() if k.lower() != "content-length"}
         request = Request(
             recorded.request.method,
             transport.endpoint + path,
             headers,
-            recorded.request.body,
+            body,
             recorded.request.label,
             transport.region,
         )

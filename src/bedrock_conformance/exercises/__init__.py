@@ -16,6 +16,7 @@ from .behaviour import (
 )
 from .errors import error_clause_ids, run_forced_errors
 from .family import list_request_clause_ids, run_list_requests
+from .family_writes import run_write_requests, write_request_clause_ids
 from .pagination import pagination_clause_ids, run_pagination
 from .request import request_clause_ids, run_request_clause
 from .response import response_clause_ids
@@ -37,5 +38,7 @@ __all__ = [
     "run_request_clause",
     "run_sdk_suites",
     "run_unknown_identifiers",
+    "run_write_requests",
     "sdk_clause_ids",
+    "write_request_clause_ids",
 ]

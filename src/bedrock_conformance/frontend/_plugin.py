@@ -36,6 +36,7 @@ MODULE_ORDER = (
     "test_sdk",
     "test_family",
     "test_pagination",
+    "test_family_writes",
 )
 
 

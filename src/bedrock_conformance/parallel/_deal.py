@@ -16,6 +16,7 @@ from ..exercises import (
     run_request_clause,
     run_sdk_suites,
     run_unknown_identifiers,
+    run_write_requests,
 )
 
 # The suites' whole exercises (their module fixtures), dealt out to workers in turn; request clauses are split.
@@ -27,6 +28,7 @@ EXERCISES: tuple[tuple[Callable[[Session], None], ...], ...] = (
     (run_sdk_suites,),
     (run_list_requests,),
     (run_pagination,),
+    (run_write_requests,),
 )
 
 
