@@ -8,9 +8,12 @@ ListInferenceProfiles pages carry ``inferenceProfileSummaries`` and ``nextToken`
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
+from mutants import RunResult, run_conformance
 
 from bedrock_conformance._http import Exchange, Request, Response
 from bedrock_conformance._pages import (
@@ -34,6 +37,7 @@ LAST_PAGE = "ListInferenceProfiles:behaviour.lastPage.noNextToken"
 FOREIGN = "ListInferenceProfiles:behaviour.nextToken.foreignRejected"
 GARBAGE = "ListInferenceProfiles:behaviour.nextToken.garbageRejected"
 FILTERS = "ListInferenceProfiles:behaviour.typeEquals.filters"
+CLAUSES = (DISJOINT, COMPLETE, HONOURED, LAST_PAGE, FOREIGN, GARBAGE, FILTERS)
 
 
 def arn(n: int) -> str:
@@ -60,7 +64,7 @@ def walk(*pages: tuple[list[dict[str, Any]], str | None], size: int | None = 1, 
 
 
 def test_the_suite_has_one_test_per_pagination_clause_in_this_order() -> None:
-    assert pagination_clause_ids() == [DISJOINT, COMPLETE, HONOURED, LAST_PAGE, FOREIGN, GARBAGE, FILTERS]
+    assert pagination_clause_ids() == list(CLAUSES)
 
 
 # ------------------------------------------------------------------------------------------------ disjoint
@@ -216,3 +220,34 @@ def test_a_200_with_the_first_page_again_is_named_a_silent_restart() -> None:
 
 def test_no_answer_decides_nothing() -> None:
     assert expect_token_rejected(Exchange(Request("GET", URL), None, "reset"), "garbageToken", "abc", "a token") is None
+
+
+# ------------------------------------------------------------------------------------------------ replay
+MOCK_CASSETTES = Path(__file__).resolve().parent.parent / "cassettes" / "mock"
+
+
+def _outcomes(result: RunResult) -> dict[str, tuple[str, str | None]]:
+    return {c["id"]: (c["outcome"], c.get("reason")) for c in result.report["clauses"] if c["id"] in CLAUSES}
+
+
+def test_a_replay_of_the_shipped_set_judges_every_recorded_page(tmp_path: Path) -> None:
+    result = run_conformance(f"replay:{MOCK_CASSETTES}", tmp_path / "r.json")
+    assert result.code == 0 and {o for o, _ in _outcomes(result).values()} == {"pass"}
+
+
+def test_a_replay_with_another_seed_skips_only_the_never_issued_tokens_it_did_not_record(tmp_path: Path) -> None:
+    result = run_conformance(f"replay:{MOCK_CASSETTES}", tmp_path / "r.json", seed=2)
+    outcomes = _outcomes(result)
+    assert outcomes.pop(GARBAGE) == ("skip", "the cassettes hold no request with these tokens")
+    assert result.code == 0 and {o for o, _ in outcomes.values()} == {"pass"}
+
+
+def test_a_recording_without_paged_listings_skips_every_pagination_clause_saying_why(tmp_path: Path) -> None:
+    older = tmp_path / "older"
+    older.mkdir()
+    for path in MOCK_CASSETTES.glob("*.yaml"):
+        if path.name != "pagination.yaml":
+            shutil.copy(path, older / path.name)
+    result = run_conformance(f"replay:{older}", tmp_path / "r.json")
+    reason = "the cassettes hold no paged ListInferenceProfiles listing"
+    assert result.code == 0 and _outcomes(result) == dict.fromkeys(CLAUSES, ("skip", reason))

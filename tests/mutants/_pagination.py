@@ -184,6 +184,26 @@ def pagination_mutants(mutant: Callable[..., M]) -> list[M]:
     return [mutant(name, breaks, pager, pager.__doc__ or "") for name, breaks, pager in spec]
 
 
+def _continuations_throttled(call: Call, upstream: Upstream) -> Reply:
+    """Every List that sends both maxResults and a nextToken gets HTTP 429 ThrottlingException, however often."""
+    if call.is_list and SIZE in call.query and TOKEN in call.query:
+        return error_reply("ThrottlingException", "Too many requests, please wait before trying again.")
+    return upstream(call)
+
+
+def pagination_undecidable(undecidable: Callable[..., M]) -> list[M]:
+    """Servers whose answers never decide the token clauses, each built with the zoo's ``Undecidable``."""
+    return [
+        undecidable(
+            "list-continuations-throttled",
+            lambda: _continuations_throttled,
+            _continuations_throttled.__doc__ or "",
+            frozenset(TOKEN_REFUSING),
+            "answers stayed HTTP 429 ThrottlingException after",
+        )
+    ]
+
+
 def pagination_variants(variant: Callable[..., M]) -> list[M]:
     """Conformant pagers, each built with the zoo's ``Variant``: the suite must blame none of them."""
     return [

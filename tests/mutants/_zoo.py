@@ -13,8 +13,8 @@ from bedrock_conformance import Outcome, contract, validate_response
 
 from . import _blame
 from ._family import list_mutants
-from ._pagination import pagination_mutants
 from ._family_writes import write_mutants
+from ._pagination import pagination_mutants, pagination_undecidable
 from ._proxy import Call, Handler, Reply, Upstream
 from ._rewrites import (
     Body,
@@ -936,4 +936,5 @@ UNDECIDABLE = [
         frozenset({REQUEST_PATTERN, REQUEST_MAX}),
         "answers stayed HTTP 429 ThrottlingException after",
     ),
+    *pagination_undecidable(Undecidable),
 ]

@@ -118,10 +118,10 @@ def _judge_walks(session: Session, walks: list[Walk], unpaged: dict[str | None, 
         record([check_disjoint(walk), check_honoured(walk), check_last_page(walk), check_filter(walk)])
         if walk.problem:
             for key in _KEYS:
-                why[key].append(f"{walk.label} did not end: {walk.problem}")
+                why[key].append(walk.problem)
         elif len(walk.pages) < 2:
             why["pagesDisjoint"].append(f"{walk.label} fits on one page")
-        reference = unpaged.get(walk.kind, f"no listing with {walk.label.split()[1]} without maxResults to compare")
+        reference = unpaged.get(walk.kind, f"no listing of {walk.kind} without maxResults to compare with")
         if isinstance(reference, str):
             why["pagesComplete"].append(reference)
         elif walk.ended:
