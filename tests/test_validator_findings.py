@@ -466,10 +466,12 @@ def test_nested_model_members_are_named_by_their_path() -> None:
 def test_an_item_members_keyword_clauses_are_named_after_the_array() -> None:
     value = {"tags": [{"key": "k", "value": "v"}]}
     got = {f.clause for f in validate_operation("CreateInferenceProfile", value) if f.pointer == "/tags/0/value"}
+    # The keywords Create declares clauses for (beside its TagValue $ref) report under those; the others are named
+    # after the array.
     assert got == {
         "model.tags.value.required",
         "model.tags.value.type",
         "model.tags.value.minLength",
-        "model.tags.value.maxLength",
-        "model.tags.value.pattern",
+        "CreateInferenceProfile:request.tags.value.maxLength",
+        "CreateInferenceProfile:request.tags.value.pattern",
     }

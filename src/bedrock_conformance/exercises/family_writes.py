@@ -292,7 +292,8 @@ def _delete(session: Session, arn: str) -> None:
     deleter = contract().delete_operation
     transport = session.target.transport
     exchange = transport.send(transport.request(deleter.method, deleter.path_for(encode_label(arn))))
-    gone = {deleter.success_status, contract().errors["ResourceNotFoundException"].status}
+    missing = contract().wire.mock_answers["profileNotFound"].error  # what a Delete of nothing is answered
+    gone = {deleter.success_status, contract().errors[missing].status}
     if exchange.response is not None and exchange.response.status in gone:
         CREATED.pop(arn, None)
 
