@@ -78,14 +78,16 @@ def compare(interactions: list[Interaction], transport: Transport) -> tuple[list
     for interaction in interactions:
         recorded = interaction.exchange
         headers = {k: v for k, v in recorded.request.headers.items() if k.lower() not in SECRET_HEADERS}
-        path = recorded.request.path
+        path, body = recorded.request.path, recorded.request.body
         for old, new in renamed.items():
             path = path.replace(old, new).replace(quote(old, safe="-_.~"), quote(new, safe="-_.~"))
+            # A tagging request names the created profile in its body (its ARN, as JSON writes it).
+            body = body.replace(old.encode(), new.encode())
         request = Request(
             recorded.request.method,
             transport.endpoint + path,
             headers,
-            recorded.request.body,
+            body,
             recorded.request.label,
             transport.region,
         )

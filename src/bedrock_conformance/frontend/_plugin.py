@@ -28,7 +28,15 @@ PLUGIN_NAME = "bedrock-conformance-run"
 # pytest-xdist: the run's configuration goes to each worker, and each worker's results come back, under this key.
 XDIST_KEY = "bedrock_conformance"
 POOL_KEY = "bedrock_conformance_pool"
-MODULE_ORDER = ("test_request", "test_behaviour", "test_errors", "test_response", "test_sdk", "test_family")
+MODULE_ORDER = (
+    "test_request",
+    "test_behaviour",
+    "test_errors",
+    "test_response",
+    "test_sdk",
+    "test_family",
+    "test_lifecycle",
+)
 
 
 def _group(item: pytest.Item) -> str:
