@@ -13,6 +13,7 @@ from bedrock_conformance import Outcome, contract, validate_response
 
 from . import _blame
 from ._family import list_mutants
+from ._lifecycle import lifecycle_mutants
 from ._proxy import Call, Handler, Reply, Upstream
 from ._rewrites import (
     Body,
@@ -890,6 +891,7 @@ MUTANTS: list[Mutant] = [
     *ERROR_MUTANTS,
     *BEHAVIOUR_MUTANTS,
     *list_mutants(Mutant),
+    *lifecycle_mutants(Mutant),
 ]
 
 
