@@ -118,4 +118,14 @@ def test_the_report_carries_each_clause_operation() -> None:
     markdown = render_markdown(report)
     matrix = markdown.split("## Operations", 1)[1].split("## Clauses", 1)[0]
     rows = [line for line in matrix.splitlines() if line.startswith("| ") and "Operation" not in line]
-    assert [r.split("|")[1].strip() for r in rows] == ["GetInferenceProfile", "ListInferenceProfiles"]
+    named = [r.split("|")[1].strip() for r in rows]
+    # The page's operation first; then every sibling with clauses (List's request clauses, the lifecycle's behaviour).
+    assert named[0] == "GetInferenceProfile"
+    assert sorted(named[1:]) == [
+        "CreateInferenceProfile",
+        "DeleteInferenceProfile",
+        "ListInferenceProfiles",
+        "ListTagsForResource",
+        "TagResource",
+        "UntagResource",
+    ]
