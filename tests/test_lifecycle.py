@@ -225,3 +225,33 @@ def test_an_interrupted_lifecycle_leaves_no_profile_behind(tmp_path: Path) -> No
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["complete"] is False
     assert {c["outcome"] for c in report["clauses"] if c["id"] in (SAME_TOKEN, TOO_MANY)} <= {"skip", "pass"}
+
+
+def test_the_shipped_lifecycle_cassette_holds_the_models_answers() -> None:
+    """cassettes/mock/lifecycle.yaml, read as YAML (not through the tool): each step's status and error type."""
+    import yaml
+
+    interactions = yaml.safe_load((SHIPPED / "mock" / "lifecycle.yaml").read_text(encoding="utf-8"))["interactions"]
+    answers: dict[str, list[tuple[str, int, str]]] = {}
+    for interaction in interactions:
+        request, response = interaction["request"], interaction["response"]
+        check = (request["headers"].get("x-bedrock-conformance-check") or ["-"])[0]
+        kind = (response["headers"].get("x-amzn-ErrorType") or [""])[0].split(":")[0]
+        answers.setdefault(check, []).append((request["method"], response["status"]["code"], kind))
+    creates = "CreateInferenceProfile:behaviour."
+    assert answers[creates + "inferenceProfileArn.resolves"] == [("POST", 201, ""), ("GET", 200, "")]
+    assert answers[creates + "clientRequestToken.idempotent"] == [("POST", 201, "")]
+    assert answers[creates + "clientRequestToken.differentBodyRefused"] == [("POST", 400, "ConflictException")]
+    assert answers[creates + "inferenceProfileName.unique"] == [("POST", 400, "ConflictException")]
+    assert answers[creates + "modelSource.copyFromFound"] == [("POST", 404, "ResourceNotFoundException")]
+    deletes = "DeleteInferenceProfile:behaviour.inferenceProfileIdentifier."
+    assert answers[deletes + "deleted"] == [("DELETE", 200, ""), ("GET", 404, "ResourceNotFoundException")]
+    assert answers[deletes + "deletedTwiceNotFound"] == [("DELETE", 404, "ResourceNotFoundException")]
+    assert answers[deletes + "systemDefinedRefused"] == [("DELETE", 400, "ValidationException")]
+    assert answers[TOO_MANY] == [("POST", 200, ""), ("POST", 400, "TooManyTagsException")]
+    # The two tag requests of the limit: the first brings the profile to exactly 50 tags, the second adds one more.
+    limit = [i for i in interactions if i["request"]["uri"].endswith("/tagResource")][-2:]
+    listed = [i for i in interactions if i["request"]["uri"].endswith("/listTagsForResource")][-1]
+    before = len(listed["response"]["body"]["json"]["tags"])
+    assert before + len(limit[0]["request"]["body"]["json"]["tags"]) == 50
+    assert len(limit[1]["request"]["body"]["json"]["tags"]) == 1
