@@ -185,21 +185,36 @@ def test_the_ledger_deletes_what_is_left_and_strikes_off_what_is_gone(reference_
 
 
 class _Holder:
-    """Holds the first ListTagsForResource (the lifecycle is then mid-way: a profile exists) until released."""
+    """Holds the first request of the lifecycle at ``path`` until released: before the mock sees it, or (``after``)
+    once the mock has answered it, so that the profile exists but the run never hears of it."""
 
-    def __init__(self) -> None:
+    def __init__(self, path: str, *, after: bool = False) -> None:
+        self.path, self.after = path, after
         self.holding = threading.Event()
         self.release = threading.Event()
 
     def __call__(self, call, upstream):
-        if call.method == "POST" and call.path == "/listTagsForResource" and not self.holding.is_set():
-            self.holding.set()
-            self.release.wait(WAIT)
-        return upstream(call)
+        # A Create of the lifecycle's own (the behaviour suite creates one too); any other request at the path.
+        ours = call.method == "POST" and call.path == self.path
+        ours = ours and (self.path != "/inference-profiles" or b'"bc-lc-' in call.body)
+        if not ours or self.holding.is_set():
+            return upstream(call)
+        reply = upstream(call) if self.after else None
+        self.holding.set()
+        self.release.wait(WAIT)
+        return reply if reply is not None else upstream(call)
 
 
-def test_an_interrupted_lifecycle_leaves_no_profile_behind(tmp_path: Path) -> None:
-    holder = _Holder()
+@pytest.mark.parametrize(
+    ("path", "after"),
+    [
+        ("/listTagsForResource", False),  # mid-lifecycle: the profile exists and the run knows its ARN
+        ("/inference-profiles", True),  # the first Create made the profile, but its answer never reached the run
+    ],
+    ids=["while-listing-tags", "while-creating"],
+)
+def test_an_interrupted_lifecycle_leaves_no_profile_behind(path: str, after: bool, tmp_path: Path) -> None:
+    holder = _Holder(path, after=after)
     with MockServer() as mock, Proxy(mock.url, holder) as proxy:
         command = [*INTERRUPTIBLE_CLI, "run", "--target", proxy.url, "--allow-writes", "--examples", "2", "--seed", "1"]
         process = subprocess.Popen(
@@ -209,7 +224,7 @@ def test_an_interrupted_lifecycle_leaves_no_profile_behind(tmp_path: Path) -> No
             text=True,
         )
         try:
-            assert holder.holding.wait(WAIT), "the run never reached the lifecycle's tags"
+            assert holder.holding.wait(WAIT), "the run never reached the held request"
             # The lifecycle's profile exists now: the mock lists it.
             assert any(p["inferenceProfileName"].startswith("bc-lc-") for p in _applications(mock.url))
             process.send_signal(signal.SIGINT)
@@ -225,6 +240,22 @@ def test_an_interrupted_lifecycle_leaves_no_profile_behind(tmp_path: Path) -> No
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["complete"] is False
     assert {c["outcome"] for c in report["clauses"] if c["id"] in (SAME_TOKEN, TOO_MANY)} <= {"skip", "pass"}
+
+
+def test_the_ledger_finds_what_an_unanswered_create_made_by_its_name(reference_mock: MockServer) -> None:
+    transport = Transport(reference_mock.url, "us-east-1", DUMMY)
+    try:
+        ledger = Ledger(transport)
+        ledger.creating("ledger-lost-answer")
+        body = {"inferenceProfileName": "ledger-lost-answer", "modelSource": {"copyFrom": HAIKU_ARN}}
+        created = transport.send(transport.request("POST", "/inference-profiles", body=body))
+        assert created.response is not None and created.response.status == 201  # an answer the ledger never saw
+        assert ledger.arns == []
+        assert ledger.clean() == []
+        assert ledger.pending == set()
+    finally:
+        transport.close()
+    assert _applications(reference_mock.url) == []
 
 
 def test_the_shipped_lifecycle_cassette_holds_the_models_answers() -> None:

@@ -45,7 +45,11 @@ def create(session: Session, body: dict[str, Any], check: str | None = None) -> 
     """
     creator = contract().create_operation
     request = session.target.transport.request(creator.method, creator.path, body=body, headers=_headers(check))
+    name = str(body.get(creator.roles["name"]))
+    session.ledger.creating(name)
     exchange = session.send(request, checked=False)
+    if exchange.response is not None:
+        session.ledger.answered(name)
     arn = None
     if succeeded(exchange):
         created = json_body(exchange) or {}
@@ -68,10 +72,12 @@ def delete(session: Session, arn: str, check: str | None = None) -> Exchange:
 
 
 def delete_all(session: Session) -> None:
-    """Delete everything the ledger still holds (an exercise's ``finally``). A delete the transport cannot send
-    (a spent budget, a target gone) is left to the session's close, which tries again without the budget."""
-    for arn in reversed(session.ledger.arns):
-        try:
+    """Delete everything the ledger still holds (an exercise's ``finally``), and what Creates never answered made. A
+    request the transport cannot send (a spent budget, a target gone) is left to the session's close, which tries
+    again without the budget."""
+    try:
+        session.ledger.sweep()  # the profiles of Creates that were never answered, found by name
+        for arn in reversed(session.ledger.arns):
             delete(session, arn)
-        except (TargetError, OSError):
-            return
+    except (TargetError, OSError, ValueError):
+        return
