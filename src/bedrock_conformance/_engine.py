@@ -22,6 +22,7 @@ from ._http import (
     Transport,
     encode_label,
 )
+from ._ledger import Ledger
 from ._schemas import contract
 from ._validator import Outcome
 from .checks import Result, behaviour_clause, check_answer, describe, identifies
@@ -216,6 +217,8 @@ class Session:
         self.share = share
         self.evidence: Recorder | None = None
         self.replay = target.replay
+        # What the run created and has not deleted yet: deleted at the latest when the session closes.
+        self.ledger = Ledger(target.transport)
 
     # -------------------------------------------------------------------------------------------- sending
     @property
@@ -379,7 +382,10 @@ class Session:
         return {str(p[m]) for p in self.profiles() for m in members if isinstance(p.get(m), str)}
 
     def close(self) -> None:
-        self.target.close()
+        try:
+            self.ledger.clean()
+        finally:
+            self.target.close()
 
 
 def _pages(count: int) -> str:

@@ -51,6 +51,7 @@ def _behaviour_rules(doc: Mapping[str, Any]) -> dict[str, BehaviourRule]:
             inconclusive_error=meta.get("x-inconclusive-error"),
             other_account_error=meta.get("x-other-account-error"),
             value=meta.get("x-value"),
+            accept_errors=tuple(meta.get("x-accept-errors", ())),
         )
         for prefix, clauses in blocks
         for key, meta in clauses.items()

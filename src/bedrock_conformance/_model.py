@@ -304,6 +304,8 @@ class BehaviourRule:
     inconclusive_error: str | None = None
     other_account_error: str | None = None
     value: Any = None
+    # Errors any of which the clause accepts (x-accept-errors), where no one error is the only right answer.
+    accept_errors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from . import _blame
 from ._family import list_mutants
 from ._family_writes import write_mutants
 from ._pagination import pagination_mutants, pagination_undecidable
+from ._lifecycle import lifecycle_mutants
 from ._proxy import Call, Handler, Reply, Upstream
 from ._rewrites import (
     Body,
@@ -897,6 +898,7 @@ MUTANTS: list[Mutant] = [
     *list_mutants(Mutant),
     *pagination_mutants(Mutant),
     *write_mutants(Mutant),
+    *lifecycle_mutants(Mutant),
 ]
 
 

@@ -17,6 +17,7 @@ from .behaviour import (
 from .errors import error_clause_ids, run_forced_errors
 from .family import list_request_clause_ids, run_list_requests
 from .family_writes import run_write_requests, write_request_clause_ids
+from .lifecycle import lifecycle_clause_ids, run_lifecycle
 from .pagination import pagination_clause_ids, run_pagination
 from .request import request_clause_ids, run_request_clause
 from .response import response_clause_ids
@@ -25,12 +26,14 @@ from .sdk import run_sdk_suites, sdk_clause_ids
 __all__ = [
     "behaviour_clause_ids",
     "error_clause_ids",
+    "lifecycle_clause_ids",
     "list_request_clause_ids",
     "pagination_clause_ids",
     "request_clause_ids",
     "response_clause_ids",
     "run_application_lifecycle",
     "run_forced_errors",
+    "run_lifecycle",
     "run_list_requests",
     "run_listed_profiles",
     "run_pagination",

@@ -11,7 +11,7 @@ from .._engine import Session
 from .._http import Exchange, encode_label
 from .._schemas import contract
 from .._unknown import Arn, Owner, bare_ids, donors, unknown_identifiers
-from .._validator import Outcome, failing, loads, shape_validator
+from .._validator import Outcome, loads
 from ..checks import (
     Result,
     behaviour_clause,
@@ -26,6 +26,7 @@ from ..checks import (
     still_throttled,
 )
 from ._common import exercise, unknown_total
+from ._writes import copy_sources, create, delete, source_members
 
 
 def behaviour_clause_ids() -> list[str]:
@@ -285,42 +286,23 @@ def run_application_lifecycle(session: Session) -> None:
         for key in clauses:
             session.recorder.skip(behaviour_clause(key), "APPLICATION profiles need --allow-writes")
         return
-    the_contract = contract()
-    arn_member = the_contract.role("arn")
-    creator = the_contract.create_operation
-    name_member = the_contract.role("name")
-    source_member = next(k for k in creator.input.required if k != name_member)
-    copy_member = next(iter(creator.members[source_member].members))
+    arn_member, name_member = contract().role("arn"), contract().role("name")
     # Only what CreateInferenceProfile may copy from: a system profile or a foundation model, not an application one.
-    copyable = shape_validator(creator.members[source_member].members[copy_member])
-    sources = [
-        p.get(arn_member)
-        for p in session.profiles()
-        if isinstance(p.get(arn_member), str) and not failing(copyable.validate(p.get(arn_member)))
-    ]
+    sources = [p[arn_member] for p in copy_sources(session)]
     if not sources:
         reason = f"no listed profile to copy from: {session.discovery()}"
         for key in clauses:
             session.recorder.skip(behaviour_clause(key), reason)
         return
+    source_member, copy_member = source_members()
     name = f"bc-{session.config.seed % 100000}-{random.Random(session.config.seed).randrange(10**6)}"
-    body = {name_member: name, source_member: {copy_member: sources[0]}}
-    create = session.target.transport.request(creator.method, creator.path, body=body)
-    created = session.target.transport.send(create)
+    created, new_arn = create(session, {name_member: name, source_member: {copy_member: sources[0]}})
     if created.response is None or created.response.status >= 300:
         session.recorder.skip(
             behaviour_clause("arnResourceType"), f"creating an application profile failed: {describe(created)}"
         )
         return
-    created_body = _body(session, created) if created.response.status == session.success else None
-    if created_body is None:
-        try:
-            parsed = created.response.json()
-        except ValueError:
-            parsed = None
-        created_body = parsed if isinstance(parsed, dict) else {}
-    new_arn = created_body.get(arn_member)
-    if not isinstance(new_arn, str):
+    if new_arn is None:
         return
     try:
         fetched = session.get(new_arn)
@@ -328,8 +310,5 @@ def run_application_lifecycle(session: Session) -> None:
         if body_got is not None:
             session.recorder.add(check_profile_shape(body_got, fetched))
     finally:
-        deleter = the_contract.delete_operation
-        session.target.transport.send(
-            session.target.transport.request(deleter.method, session.label_path(deleter.path, new_arn))
-        )
+        delete(session, new_arn)
     session.recorder.add([expect_not_found(session.get(new_arn), new_arn)])

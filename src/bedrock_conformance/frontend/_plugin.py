@@ -37,6 +37,7 @@ MODULE_ORDER = (
     "test_family",
     "test_pagination",
     "test_family_writes",
+    "test_lifecycle",
 )
 
 

@@ -467,6 +467,8 @@ class Service:
             view.index.pop(found.id, None)
             view.index.pop(found.arn, None)
             self._tags.drop(found.arn)
+            # A token stands for the profile it made: once that is gone, the token may make a new one.
+            self._tokens = {key: seen for key, seen in self._tokens.items() if seen[1] != found.arn}
         return Reply(route.model.success_status, b"{}")
 
     def _tagging(self, route: Route, label: str, request: Request, caller: Caller) -> Reply:

@@ -9,6 +9,7 @@ from ..exercises import (
     request_clause_ids,
     run_application_lifecycle,
     run_forced_errors,
+    run_lifecycle,
     run_list_requests,
     run_listed_profiles,
     run_pagination,
@@ -29,6 +30,7 @@ EXERCISES: tuple[tuple[Callable[[Session], None], ...], ...] = (
     (run_list_requests,),
     (run_pagination,),
     (run_write_requests,),
+    (run_lifecycle,),
 )
 
 

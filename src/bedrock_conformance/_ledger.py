@@ -1,0 +1,113 @@
+"""What a run created on its target, until it is deleted again.
+
+Every profile a run creates is written here as soon as an answer names it, and struck off once a Delete of it is
+answered 2xx or 404 (it is gone either way). A Create whose answer never came (a timeout, an interrupt while it was
+in flight) may still have made its profile: its name stays pending, and cleaning up looks for it by that name among
+the APPLICATION profiles ListInferenceProfiles shows. The exercises delete what they made in ``finally`` blocks;
+whatever is still here when the session closes (a run interrupted or stopped between the two) is deleted then.
+Nothing here knows how a target is opened: it sends through the transport it is given.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+
+from ._http import Exchange, Request, Transport, encode_label
+from ._schemas import contract
+
+
+class Ledger:
+    """The ARNs a run created and has not yet seen deleted, in the order they were made."""
+
+    def __init__(self, transport: Transport) -> None:
+        self._transport = transport
+        self._arns: list[str] = []
+        # Names of the Creates sent and not answered yet.
+        self._pending: set[str] = set()
+        self._lock = threading.Lock()
+
+    @property
+    def pending(self) -> set[str]:
+        with self._lock:
+            return set(self._pending)
+
+    def creating(self, name: str) -> None:
+        """A Create of a profile named ``name`` is about to be sent."""
+        with self._lock:
+            self._pending.add(name)
+
+    def answered(self, name: str) -> None:
+        """That Create was answered: a success named its ARN (``created``), anything else made nothing."""
+        with self._lock:
+            self._pending.discard(name)
+
+    def sweep(self) -> None:
+        """Find the profiles of the Creates never answered, by name, among the APPLICATION profiles listed."""
+        names = self.pending
+        if not names:
+            return
+        the_contract = contract()
+        lister, creates = the_contract.list_operation, the_contract.create_operation.creates
+        assert creates is not None
+        size = lister.roles["pageSize"]
+        query = {lister.roles["filter"]: creates.type, size: str(lister.members[size].limit("maximum"))}
+        name_member, arn_member = the_contract.role("name"), the_contract.role("arn")
+        token: str | None = None
+        for _ in range(int(the_contract.behaviour["listEnds"].value)):
+            asked = {**query, **({the_contract.token_member: token} if token else {})}
+            exchange = self._transport.send(self._transport.request(lister.method, lister.path, query=asked))
+            if exchange.response is None or not 200 <= exchange.response.status < 300:
+                return  # left pending: the session's close tries again
+            page = exchange.response.json()
+            for summary in page.get(the_contract.list_member) or []:
+                arn = summary.get(arn_member) if isinstance(summary, dict) else None
+                if isinstance(arn, str) and summary.get(name_member) in names:
+                    self.created(arn)
+            token = page.get(the_contract.token_member)
+            if not isinstance(token, str) or not token:
+                break
+        with self._lock:
+            self._pending -= names
+
+    @property
+    def arns(self) -> list[str]:
+        with self._lock:
+            return list(self._arns)
+
+    def created(self, arn: str) -> None:
+        with self._lock:
+            if arn not in self._arns:
+                self._arns.append(arn)
+
+    def delete_request(self, arn: str, headers: dict[str, str] | None = None) -> Request:
+        """DeleteInferenceProfile of ``arn`` (not sent): the label encoded as botocore does."""
+        deleter = contract().delete_operation
+        return self._transport.request(deleter.method, deleter.path_for(encode_label(arn)), headers=headers)
+
+    def settle(self, arn: str, exchange: Exchange) -> None:
+        """Strike ``arn`` off once a Delete of it was answered 2xx or 404: either way it no longer exists."""
+        response = exchange.response
+        if response is None:
+            return
+        gone = contract().errors[str(contract().behaviour["unknownIdentifier"].expect_error)].status
+        if 200 <= response.status < 300 or response.status == gone:
+            with self._lock:
+                if arn in self._arns:
+                    self._arns.remove(arn)
+
+    def clean(self) -> list[str]:
+        """Delete whatever is still here, newest first, without the run's request budget; what is left undeleted."""
+        options = self._transport.options
+        budget, options.budget = options.budget, None
+        try:
+            with contextlib.suppress(Exception):  # best effort at close, like the deletes below
+                self.sweep()
+            for arn in reversed(self.arns):
+                try:
+                    self.settle(arn, self._transport.send(self.delete_request(arn)))
+                except Exception:  # best effort at close: what is left is returned, never raised
+                    continue
+        finally:
+            options.budget = budget
+        return self.arns
