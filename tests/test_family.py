@@ -118,4 +118,9 @@ def test_the_report_carries_each_clause_operation() -> None:
     markdown = render_markdown(report)
     matrix = markdown.split("## Operations", 1)[1].split("## Clauses", 1)[0]
     rows = [line for line in matrix.splitlines() if line.startswith("| ") and "Operation" not in line]
-    assert [r.split("|")[1].strip() for r in rows] == ["GetInferenceProfile", "ListInferenceProfiles"]
+    assert [r.split("|")[1].strip() for r in rows] == [
+        "GetInferenceProfile",
+        "ListInferenceProfiles",
+        "CreateInferenceProfile",
+        "ListTagsForResource",
+    ]

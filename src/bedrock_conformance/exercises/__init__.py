@@ -15,17 +15,19 @@ from .behaviour import (
     run_unknown_identifiers,
 )
 from .errors import error_clause_ids, run_forced_errors
-from .family import list_request_clause_ids, run_list_requests
+from .family import answer_clause_ids, list_request_clause_ids, run_answer_clauses, run_list_requests
 from .request import request_clause_ids, run_request_clause
 from .response import response_clause_ids
 from .sdk import run_sdk_suites, sdk_clause_ids
 
 __all__ = [
+    "answer_clause_ids",
     "behaviour_clause_ids",
     "error_clause_ids",
     "list_request_clause_ids",
     "request_clause_ids",
     "response_clause_ids",
+    "run_answer_clauses",
     "run_application_lifecycle",
     "run_forced_errors",
     "run_list_requests",

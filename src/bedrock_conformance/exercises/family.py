@@ -27,6 +27,28 @@ def list_request_clause_ids() -> list[str]:
     return [c.id for c in contract().clauses_of("request", contract().list_operation.name)]
 
 
+def answer_clause_ids() -> list[str]:
+    """The response clauses of the sibling operations' answers (CreateInferenceProfile, ListTagsForResource), in the
+    contract's order: one test each."""
+    the_contract = contract()
+    page = the_contract.page_operation.name
+    return [c.id for c in the_contract.clauses.values() if c.part == "response" and c.operation != page]
+
+
+@exercise
+def run_answer_clauses(session: Session) -> None:
+    """The sibling operations' answer clauses, which the run does not judge yet.
+
+    Sends: nothing. Saved answers are judged by ``bedrock-conformance validate`` and recorded ones by ``cassettes
+    check``; the run skips each clause with that reason.
+    Feeds: the CreateInferenceProfile:response.* and ListTagsForResource:response.* clauses (as skips).
+    """
+    for clause_id in answer_clause_ids():
+        session.recorder.skip(
+            clause_id, "the run sends no request for this answer: `validate` and `cassettes check` judge saved ones"
+        )
+
+
 def _wire_name(operation: Operation, clause: Clause) -> str:
     """The query parameter a clause's member travels as (``typeEquals`` travels as ``type``)."""
     if clause.member in operation.members:
