@@ -123,4 +123,5 @@ def test_the_report_carries_each_clause_operation() -> None:
         "ListInferenceProfiles",
         "CreateInferenceProfile",
         "ListTagsForResource",
+        "DeleteInferenceProfile",
     ]

@@ -3,8 +3,8 @@
 ``bedrock-conformance drift`` walks GetInferenceProfile and its siblings (the operations drift.json lists) in
 both, and prints one row per fact: member presence, location (and a query parameter's SDK name), required flag,
 type, bounds, pattern (without its ``^``/``$`` anchors), enum, timestamp format, sensitivity, idempotency token,
-HTTP binding, error codes and statuses. A difference recorded in drift.json ``x-known-drift`` (with the model value it records) is known drift; any
-other difference is new drift, and the command exits 1.
+HTTP binding, error codes and statuses. A difference recorded in drift.json ``x-known-drift`` (with the model
+value it records) is known drift; any other difference is new drift, and the command exits 1.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from ..checks import (
     behaviour_clause,
     check_answer,
     check_profile_shape,
+    check_sibling_answer,
     denied,
     describe,
     diff_members,
@@ -312,6 +313,8 @@ def run_application_lifecycle(session: Session) -> None:
             behaviour_clause("arnResourceType"), f"creating an application profile failed: {describe(created)}"
         )
         return
+    # The CreateInferenceProfile answer itself, by its own response clauses (exercises/family.py lists them).
+    session.recorder.add(check_sibling_answer(created, creator.name))
     created_body = _body(session, created) if created.response.status == session.success else None
     if created_body is None:
         try:
