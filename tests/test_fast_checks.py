@@ -119,10 +119,36 @@ DATE_TIMES = {
 }
 
 
+# ECMA-262's \s: WhiteSpace (TAB, VT, FF, SP, NBSP, ZWNBSP and every Zs: U+1680, U+2000-U+200A, U+202F, U+205F,
+# U+3000) and LineTerminator (LF, CR, LS, PS), spelt out (Python's own \s is ASCII under re.ASCII, and Unicode's
+# isspace() beyond it: U+001C-U+001F and U+0085 are no ECMA-262 whitespace).
+_ECMA_SPACE = "[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+
+
 def _python_oracle(pattern: str, text: str) -> bool:
     """The pattern run by Python's own engine over the whole string, as the suite reads every pattern: ASCII \\d,
-    and nothing left over (not even the trailing newline Python's '$' would let through)."""
-    return re.fullmatch(pattern, text, re.ASCII) is not None
+    ECMA-262's \\s, and nothing left over (not even the trailing newline Python's '$' would let through)."""
+    return re.fullmatch(_ecma_spaces(pattern), text, re.ASCII) is not None
+
+
+def _ecma_spaces(pattern: str) -> str:
+    """\\s and \\S as ECMA-262 reads them: the whitespace class above, inside a [...] or on their own."""
+    out, in_class, i = [], False, 0
+    while i < len(pattern):
+        pair = pattern[i : i + 2]
+        if pair == "\\s":
+            out.append(_ECMA_SPACE[1:-1] if in_class else _ECMA_SPACE)
+        elif pair == "\\S" and not in_class:
+            out.append("[^" + _ECMA_SPACE[1:])
+        elif pattern[i] == "\\":
+            out.append(pair)
+        else:
+            in_class = (in_class or pattern[i] == "[") and pattern[i] != "]"
+            out.append(pattern[i])
+            i += 1
+            continue
+        i += 2
+    return "".join(out)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
