@@ -137,9 +137,16 @@ def test_junit_classnames_are_the_clause_parts_never_a_path(deviating: Reports) 
     for case in cases:
         clause = case.find("properties/property[@name='clause']")
         assert clause is not None
-        assert case.get("classname") == "bedrock_conformance." + clause.get("value", "").split(".")[0]
+        operation, _, local = clause.get("value", "").rpartition(":")
+        expected = f"{operation}.{local.split('.')[0]}" if operation else local.split(".")[0]
+        assert case.get("classname") == f"bedrock_conformance.{expected}"
         assert "file" not in case.attrib
-    assert {c.get("classname") for c in cases} >= {"bedrock_conformance.request", "bedrock_conformance.response"}
+    assert {c.get("classname") for c in cases} >= {
+        "bedrock_conformance.request",
+        "bedrock_conformance.response",
+        "bedrock_conformance.ListInferenceProfiles.request",
+        "bedrock_conformance.CreateInferenceProfile.response",
+    }
 
 
 def test_junit_suites_carry_seed_target_region_and_contract(deviating: Reports) -> None:

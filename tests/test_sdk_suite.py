@@ -30,6 +30,9 @@ NO_WAITS = Clock(sleep=lambda seconds: None)
 PATH = "/inference-profiles/{inferenceProfileIdentifier}"
 LABEL = "inferenceProfileIdentifier"
 TIMESTAMP_MEMBERS = frozenset({"createdAt", "updatedAt"})
+LIST_PATH = "/inference-profiles"
+SIBLINGS = ("CreateInferenceProfile", "DeleteInferenceProfile")
+PAGINATOR = {"ListInferenceProfiles:sdk.paginator.complete", "ListInferenceProfiles:sdk.paginator.noDuplicates"}
 
 
 def wire_error_type(headers: dict[str, str], body: Any) -> str | None:
@@ -61,6 +64,8 @@ class FakeSdk:
         retry: dict[str, Any] | None = None,
         expect: str | None = None,
     ) -> Answer:
+        if target["operation"] in SIBLINGS:
+            return self._sibling(target, params, expect)
         identifier = params[LABEL]
         if "rejects-arns" in self.defects and identifier.startswith("arn:"):
             return Answer("error", error=SdkError("ParamValidationError", None, "no ARNs", None, False, False))
@@ -90,6 +95,45 @@ class FakeSdk:
         finally:
             transport.close()
         raise AssertionError("unreachable")
+
+    def _sibling(self, target: dict[str, Any], params: dict[str, Any], expect: str | None) -> Answer:
+        """CreateInferenceProfile and DeleteInferenceProfile, as the page's siblings are bound (POST and DELETE)."""
+        transport = Transport(target["endpoint"], target["region"], DUMMY, clock=NO_WAITS)
+        try:
+            if target["operation"] == "CreateInferenceProfile":
+                exchange = transport.send(transport.request("POST", LIST_PATH, body=params))
+                answer = self._answer(
+                    exchange.response.status, exchange.response.headers, exchange.response.body, expect
+                )
+                if "creates-under-another-arn" in self.defects and answer.output:
+                    answer.output["inferenceProfileArn"] = answer.output["inferenceProfileArn"][:-1] + "0"
+                return answer
+            if "delete-not-sent" in self.defects:
+                return Answer("output", output={})
+            path = PATH.replace("{" + LABEL + "}", quote(params[LABEL], safe=""))
+            exchange = transport.send(transport.request("DELETE", path))
+            return self._answer(exchange.response.status, exchange.response.headers, exchange.response.body, expect)
+        finally:
+            transport.close()
+
+    def paginate(self, target: dict[str, Any], params: dict[str, Any], *, page_size: int | None = None) -> Answer:
+        """ListInferenceProfiles page by page: maxResults, then each page's nextToken until a page has none."""
+        transport = Transport(target["endpoint"], target["region"], DUMMY, clock=NO_WAITS)
+        pages: list[dict[str, Any]] = []
+        token = None
+        try:
+            while True:
+                query = {"maxResults": str(page_size), **({"nextToken": token} if token else {})}
+                exchange = transport.send(transport.request("GET", LIST_PATH, query=query))
+                page = json.loads(exchange.response.body)
+                pages.append(page)
+                if "repeats-the-first-page" in self.defects and len(pages) == 2:
+                    pages.append(pages[0])
+                token = page.get("nextToken")
+                if not token or "stops-after-one-page" in self.defects:
+                    return Answer("output", output=pages)
+        finally:
+            transport.close()
 
     def _read(self, value: Any) -> Any:
         """A wire timestamp as this SDK reads it: years 0-99 as 1900-1999 or 2000-2099 if it has that defect."""
@@ -167,14 +211,27 @@ def test_an_sdk_that_keeps_the_contract_passes_every_clause(servers: tuple[MockS
         ("rejects-arns", "check_validation", {"sdk.validation.acceptsValid"}),
         ("never-retries", "check_retries", {"sdk.retry.retried"}),
         ("retries-everything", "check_retries", {"sdk.retry.notRetried"}),
+        ("stops-after-one-page", 5, {"ListInferenceProfiles:sdk.paginator.complete"}),
+        ("repeats-the-first-page", 5, {"ListInferenceProfiles:sdk.paginator.noDuplicates"}),
+        ("creates-under-another-arn", 6, {"CreateInferenceProfile:sdk.roundTrip.gettable"}),
+        ("delete-not-sent", 6, {"DeleteInferenceProfile:sdk.roundTrip.gone"}),
     ],
 )
 def test_each_defect_fails_the_clauses_it_breaks_and_no_other(
-    defect: str, step: str, clauses: set[str], servers: tuple[MockServer, CannedServer]
+    defect: str, step: str | int, clauses: set[str], servers: tuple[MockServer, CannedServer]
 ) -> None:
     suite, run = suite_for(FakeSdk({defect}), servers)
-    getattr(suite, step)()
+    if isinstance(step, int):  # the family steps: the paginator, the round trip
+        suite.steps()[step][0]()
+    else:
+        getattr(suite, step)()
     assert failing(run) == clauses
+    if defect in ("creates-under-another-arn", "delete-not-sent"):
+        # Whatever the SDK did, the profile it created is gone when the check ends.
+        listing = Transport(servers[0].url, "us-east-1", DUMMY, clock=NO_WAITS)
+        page = json.loads(listing.send(listing.request("GET", LIST_PATH, query={"type": "APPLICATION"})).response.body)
+        listing.close()
+        assert not [p for p in page["inferenceProfileSummaries"] if p["inferenceProfileName"].startswith("bc-sdk-")]
 
 
 def test_an_unencoded_slash_is_reported_with_the_path_that_was_sent(servers: tuple[MockServer, CannedServer]) -> None:

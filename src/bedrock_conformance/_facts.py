@@ -124,7 +124,16 @@ def read_facts(docs: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     sdk = docs[SDK]
     facts["sdk"] = SdkFacts(
         operation=sdk["x-operation"],
-        clauses=clause_ids(sdk),
+        # The page operation's by their key; each sibling's (under x-family) as <Operation>:<key>.
+        clauses={
+            **clause_ids(sdk),
+            **{
+                f"{op}:{key}": cid
+                for op, block in sdk.get("x-family", {}).items()
+                if isinstance(block, dict)
+                for key, cid in clause_ids(block).items()
+            },
+        },
         edge_timestamps=tuple(sdk["x-edge-timestamps"]["values"]),
         sdks={k: v for k, v in sdk["x-sdks"].items() if isinstance(v, dict)},
         known_defects=tuple(sdk.get("x-known-defects", {}).get("defects", [])),

@@ -29,10 +29,12 @@ def part_of(entry: Mapping[str, Any]) -> str:
 
 
 def operations_in(entries: Sequence[Mapping[str, Any]]) -> list[str]:
-    """The operations the entries are about: the page's first, then the others in the order they come."""
+    """The operations the entries are about: the page's first, then the others in the contract's order (as
+    operations.json lists them), then any the contract does not know, in the order they come."""
     page = contract().page_operation.name
+    known = [page, *(name for name in contract().operations if name != page)]
     seen = list(dict.fromkeys(operation_of(e) for e in entries))
-    return sorted(seen, key=lambda name: name != page)
+    return sorted(seen, key=lambda name: known.index(name) if name in known else len(known))
 
 
 def _parts_in(entries: Sequence[Mapping[str, Any]]) -> list[str]:

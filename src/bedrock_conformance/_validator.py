@@ -353,6 +353,25 @@ def validate_list_page(body: Any, *, strict: bool = False, show_sensitive: bool 
     return out
 
 
+def validate_answer(
+    operation: str, body: Any, *, strict: bool = False, show_sensitive: bool = False, pointer: str = ""
+) -> list[Finding]:
+    """Check a sibling operation's success body (CreateInferenceProfile, ListTagsForResource, ...) against its
+    output shape in operations.json, clause by clause; an unreadable body fails the shape's own type clause."""
+    checker = shape_validator(_output(operation))
+    parsed, problem = _parse_body(body)
+    if problem is not None:
+        return [Finding(checker.root.clause_id("type"), Outcome.FAIL, pointer, None, problem, "type", "object")]
+    return checker.validate(parsed, strict=strict, show_sensitive=show_sensitive, pointer=pointer)
+
+
+def _output(operation: str) -> Shape:
+    output = contract().operation(operation).output
+    if output is None:
+        raise ValueError(f"{operation} has no answer shape in schemas/")
+    return output
+
+
 def validate_identifier(value: str, *, strict: bool = False) -> list[Finding]:
     """Check a GetInferenceProfile path label (already percent-decoded) against the request clauses."""
     label = contract().path_label

@@ -17,6 +17,7 @@ from ._validator import (
     error_type,
     instant,
     loads,
+    validate_answer,
     validate_error,
     validate_list_page,
     validate_response,
@@ -99,6 +100,13 @@ def check_answer(exchange: Exchange, *, listing: bool = False, strict: bool = Fa
     if response.status >= 400:
         return _results(validate_error(response.status, response.headers, response.body), exchange)
     return []
+
+
+def check_sibling_answer(exchange: Exchange, operation: str) -> list[Result]:
+    """A success answer of a sibling operation (CreateInferenceProfile, ListTagsForResource) against its own response
+    clauses (operations.json)."""
+    assert exchange.response is not None
+    return _results(validate_answer(operation, exchange.response.body), exchange)
 
 
 def server_fault(status: int) -> bool:

@@ -18,18 +18,11 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from . import __version__
-from ._schemas import Clause, SchemaError, contract
-from ._validator import Finding, Outcome, loads, outcomes_by_clause, validate_list_page, validate_response, worst
+from ._schemas import SchemaError
+from ._usage import UsageError
+from ._validate_cmd import add_validate_arguments, cmd_validate
 from .frontend import OPTIONS, add_options, positive
 from .targets import SPECS
-
-
-class UsageError(Exception):
-    """Bad input from the user: printed as one line (after the command's usage line, if any), exit 2."""
-
-    def __init__(self, message: str, usage: str = "") -> None:
-        super().__init__(message)
-        self.usage = usage
 
 
 class _Parser(argparse.ArgumentParser):
@@ -93,119 +86,6 @@ def _console() -> Iterator[None]:
         for stream in streams:
             with contextlib.suppress(ValueError):  # closed under us
                 stream.reconfigure(errors="strict")
-
-
-def _documents(path: Path) -> list[tuple[str, str, Any]]:
-    """(label, kind, body) for each response in a file: a Get body, a List page, or a JSON list of either."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"cannot read {path}: not UTF-8 text ({exc.reason})") from exc
-    if not text.strip():
-        raise UsageError(f"nothing to validate: {path} is empty")
-    try:
-        data = loads(text)
-    except ValueError as exc:
-        raise UsageError(f"cannot read {path}: not JSON ({exc})") from exc
-    if data == []:
-        raise UsageError(f"nothing to validate: {path} is an empty JSON list")
-    items = data if isinstance(data, list) else [data]
-    list_member = contract().list_member
-    out = []
-    for index, item in enumerate(items):
-        label = f"{path}[{index}]" if isinstance(data, list) else str(path)
-        kind = (
-            "ListInferenceProfiles page"
-            if isinstance(item, dict) and list_member in item
-            else "GetInferenceProfile response"
-        )
-        out.append((label, kind, item))
-    return out
-
-
-def _check(kind: str, body: Any, strict: bool, show_sensitive: bool) -> list[Finding]:
-    if kind.startswith("List"):
-        return validate_list_page(body, strict=strict, show_sensitive=show_sensitive)
-    return validate_response(body, strict=strict, show_sensitive=show_sensitive)
-
-
-def _response_clauses() -> list[Clause]:
-    return contract().body_clauses
-
-
-def _skip_reason(clause: Clause, kind: str, body: Any) -> str:
-    """Why a saved document did not exercise a clause."""
-    if clause.keyword.startswith("x-"):
-        return "a saved body has no HTTP status line or headers to check"
-    steps = clause.pointer.split("/")
-    if len(steps) < 3 or steps[1] != "properties":
-        return "nothing in this document reaches this check"
-    member = steps[2]
-    listed = body.get(contract().list_member) if kind.startswith("List") and isinstance(body, dict) else [body]
-    profiles = [p for p in listed if isinstance(p, dict)] if isinstance(listed, list) else []
-    if not any(member in p for p in profiles):
-        return f"{member} is absent from this document"
-    return f"no {clause.member} value here is of the type this check applies to"
-
-
-def _noted(finding: Finding) -> bool:
-    return finding.outcome is not Outcome.PASS or finding.drift
-
-
-def cmd_validate(args: argparse.Namespace) -> int:
-    results = []
-    for name in args.files:
-        for label, kind, body in _documents(Path(name)):
-            findings = _check(kind, body, args.strict, args.show_sensitive)
-            by_clause = outcomes_by_clause(findings)
-            clauses = {c.id: by_clause.get(c.id, Outcome.SKIP) for c in _response_clauses()}
-            skips = {c.id: _skip_reason(c, kind, body) for c in _response_clauses() if clauses[c.id] is Outcome.SKIP}
-            results.append((label, kind, clauses, findings, skips))
-    summary = {o.value: 0 for o in Outcome}
-    for _label, _kind, clauses, _findings, _skips in results:
-        for outcome in clauses.values():
-            summary[outcome.value] += 1
-    shown = (Outcome.FAIL, Outcome.DEVIATION) if args.failures_only else tuple(Outcome)
-    if args.format == "json":
-        doc = {
-            "tool": {"name": "bedrock-conformance", "version": __version__},
-            "contract": contract().digest,
-            "strict": args.strict,
-            "documents": [
-                {
-                    "file": label,
-                    "kind": kind,
-                    "clauses": {cid: o.value for cid, o in clauses.items() if o in shown},
-                    "findings": [
-                        f.to_dict()
-                        for f in findings
-                        if (f.outcome is not Outcome.PASS or f.drift) and f.outcome in shown
-                    ],
-                    "skips": {cid: why for cid, why in skips.items() if Outcome.SKIP in shown},
-                }
-                for label, kind, clauses, findings, skips in results
-            ],
-            "summary": summary,
-        }
-        print(json.dumps(doc, indent=2, ensure_ascii=False))
-    else:
-        for label, kind, clauses, findings, skips in results:
-            lines = []
-            for cid, outcome in clauses.items():
-                if outcome not in shown:
-                    continue
-                notes = [f for f in findings if f.clause == cid and _noted(f)]
-                lines.append(f"  {outcome.value:<9} {cid}")
-                lines.extend(f"            {f.pointer or '/'}: {f.message}" for f in notes)
-                if cid in skips:
-                    lines.append(f"            {skips[cid]}")
-            if lines or not args.failures_only:
-                print("\n".join([f"{label}: {kind}", *lines]))
-        print("summary: " + ", ".join(f"{n} {o}" for o, n in summary.items()))
-    overall = worst(o for _l, _k, clauses, _f, _s in results for o in clauses.values())
-    return 1 if overall is Outcome.FAIL else 0
 
 
 def _wants_workers(pytest_args: list[str]) -> bool:
@@ -357,19 +237,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"bedrock-conformance {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     validate = sub.add_parser(
-        "validate", help="check saved GetInferenceProfile / ListInferenceProfiles JSON clause by clause"
+        "validate",
+        help="check saved answers (GetInferenceProfile, a List page, CreateInferenceProfile, ListTagsForResource) "
+        "clause by clause",
     )
-    validate.add_argument("files", nargs="+", metavar="FILE", help="JSON file(s) to check")
-    validate.add_argument("--strict", action="store_true", help="count AWS's recorded deviations as failures")
-    validate.add_argument(
-        "--format", choices=("text", "json"), default="text", help="output format (default: %(default)s)"
-    )
-    validate.add_argument(
-        "--failures-only", action="store_true", help="show only the clauses that fail or deviate (and the summary)"
-    )
-    validate.add_argument(
-        "--show-sensitive", action="store_true", help="print description values instead of redacting them"
-    )
+    add_validate_arguments(validate)
     validate.set_defaults(func=cmd_validate)
 
     run = sub.add_parser(

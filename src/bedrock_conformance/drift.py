@@ -1,10 +1,10 @@
 """Model drift: compare schemas/ with the bedrock service model botocore ships, fact by fact.
 
 ``bedrock-conformance drift`` walks GetInferenceProfile and its siblings (the operations drift.json lists) in
-both, and prints one row per fact: member presence, location, required flag, type, bounds, pattern (without
-its ``^``/``$`` anchors), enum, timestamp format, sensitivity, HTTP binding, error codes and statuses. A
-difference recorded in drift.json ``x-known-drift`` (with the model value it records) is known drift; any
-other difference is new drift, and the command exits 1.
+both, and prints one row per fact: member presence, location (and a query parameter's SDK name), required flag,
+type, bounds, pattern (without its ``^``/``$`` anchors), enum, timestamp format, sensitivity, idempotency token,
+HTTP binding, error codes and statuses. A difference recorded in drift.json ``x-known-drift`` (with the model
+value it records) is known drift; any other difference is new drift, and the command exits 1.
 """
 
 from __future__ import annotations
@@ -242,6 +242,10 @@ class _Comparer:
             sub = properties[name]
             if top:
                 self.add(op, where, "location", sub.location, member.get("location", "body"))
+                if sub.location == "querystring" and path == "input":
+                    # The SDK's name for a query parameter (typeEquals travels as type): operations.json x-query.
+                    ours = self.contract.operation(op).query.get(name, name)
+                    self.add(op, where, "sdkName", ours, model_name)
             self.add(op, where, "required", name in required_schema, model_name in required_model)
             if sub.idempotency_token or member.get("idempotencyToken"):
                 self.add(op, where, "idempotencyToken", sub.idempotency_token, bool(member.get("idempotencyToken")))

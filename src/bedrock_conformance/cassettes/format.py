@@ -194,28 +194,37 @@ def read_cassette(path: Path) -> list[Interaction]:
     meta = data["metadata"][META_KEY]
     out = []
     for index, raw in enumerate(data["interactions"]):
-        req, resp = raw["request"], raw["response"]
-        headers = {k: _first(v) for k, v in (req.get("headers") or {}).items()}
-        body = req.get("body") or b""
-        request = Request(
-            str(req.get("method", "GET")),
-            str(req["uri"]),
-            headers,
-            body if isinstance(body, bytes) else str(body).encode("utf-8"),
-            _label_of(str(req["uri"])),
-            str(meta.get("region", "")),
-        )
-        rbody = resp["body"]["string"]
-        response = Response(
-            int(resp["status"]["code"]),
-            {k: _first(v) for k, v in (resp.get("headers") or {}).items()},
-            rbody if isinstance(rbody, bytes) else str(rbody).encode("utf-8"),
-            str(resp["status"].get("message", "")),
-        )
-        out.append(Interaction(path, index, Exchange(request, response), meta, raw.get(META_KEY) or {}))
+        try:
+            out.append(_interaction(path, index, raw, meta))
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            # A cassette's file parses, but this interaction's request or response cannot be read as one.
+            raise CassetteError(f"{path}: interaction {index} is corrupt ({type(exc).__name__}: {exc})") from None
     if not out:
         raise CassetteError(f"{path}: holds no interactions")
     return out
+
+
+def _interaction(path: Path, index: int, raw: dict[str, Any], meta: dict[str, Any]) -> Interaction:
+    req, resp = raw["request"], raw["response"]
+    headers = {k: _first(v) for k, v in (req.get("headers") or {}).items()}
+    body = req.get("body") or b""
+    request = Request(
+        str(req.get("method", "GET")),
+        str(req["uri"]),
+        headers,
+        body if isinstance(body, bytes) else str(body).encode("utf-8"),
+        _label_of(str(req["uri"])),
+        str(meta.get("region", "")),
+    )
+    rbody = resp["body"]["string"]
+    response = Response(
+        int(resp["status"]["code"]),
+        {k: _first(v) for k, v in (resp.get("headers") or {}).items()},
+        rbody if isinstance(rbody, bytes) else str(rbody).encode("utf-8"),
+        str(resp["status"].get("message", "")),
+    )
+    urlsplit(request.url)  # a URL that cannot be split (an unclosed IPv6 bracket) is no request
+    return Interaction(path, index, Exchange(request, response), meta, raw.get(META_KEY) or {})
 
 
 def shipped_sets() -> dict[str, Path]:

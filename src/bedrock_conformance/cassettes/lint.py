@@ -9,9 +9,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .._http import SECRET_HEADERS, Exchange, Request
+from .._model import Operation
 from .._schemas import contract
 from .._validator import Outcome
-from ..checks import check_answer
+from ..checks import check_answer, check_sibling_answer
 from .format import CassetteError, cassette_files, read_cassette
 
 # Values that look like credentials anywhere in a cassette: access keys, SigV4 signatures, session tokens.
@@ -34,13 +35,34 @@ def operation_of(request: Request) -> str | None:
     return "list" if urlsplit(request.url).path.rstrip("/") == list_path else None
 
 
+def recorded_operation(request: Request) -> Operation | None:
+    """The operation of the contract a recorded request was sent to, by its method and path (a ``{label}`` segment
+    of the operation's path matches any one segment); None for a request to no operation of the contract."""
+    segments = (urlsplit(request.url).path.rstrip("/") or "/").split("/")
+    for operation in contract().operations.values():
+        template = operation.path.split("/")
+        same = operation.method == request.method and len(template) == len(segments)
+        if same and all(t.startswith("{") or t == s for t, s in zip(template, segments, strict=True)):
+            return operation
+    return None
+
+
 def check_recorded(exchange: Exchange) -> list[Any]:
-    """Clause checks of a recorded answer: Get and List successes, and every error."""
-    operation = operation_of(exchange.request)
+    """Clause checks of a recorded answer: every error; Get bodies and List pages by the response clauses; the
+    answers of the other operations (CreateInferenceProfile, ListTagsForResource) by their own response clauses.
+    Delete, TagResource and UntagResource answer no members: only their errors are judged."""
     assert exchange.response is not None
-    if operation is None and exchange.response.status < 400:
+    if exchange.response.status >= 400:
+        return check_answer(exchange)
+    operation = recorded_operation(exchange.request)
+    the_contract = contract()
+    if operation is None or exchange.response.status >= 300:
         return []
-    return check_answer(exchange, listing=operation == "list")
+    if operation.name in (the_contract.page_operation.name, the_contract.list_operation.name):
+        return check_answer(exchange, listing=operation.name == the_contract.list_operation.name)
+    if operation.output is not None and operation.output.members:
+        return check_sibling_answer(exchange, operation.name)
+    return []
 
 
 @dataclass

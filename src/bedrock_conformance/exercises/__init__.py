@@ -15,7 +15,7 @@ from .behaviour import (
     run_unknown_identifiers,
 )
 from .errors import error_clause_ids, run_forced_errors
-from .family import list_request_clause_ids, run_list_requests
+from .family import answer_clause_ids, list_request_clause_ids, run_answer_clauses, run_list_requests
 from .family_writes import run_write_requests, write_request_clause_ids
 from .lifecycle import lifecycle_clause_ids, run_lifecycle
 from .pagination import pagination_clause_ids, run_pagination
@@ -24,6 +24,7 @@ from .response import response_clause_ids
 from .sdk import run_sdk_suites, sdk_clause_ids
 
 __all__ = [
+    "answer_clause_ids",
     "behaviour_clause_ids",
     "error_clause_ids",
     "lifecycle_clause_ids",
@@ -31,6 +32,7 @@ __all__ = [
     "pagination_clause_ids",
     "request_clause_ids",
     "response_clause_ids",
+    "run_answer_clauses",
     "run_application_lifecycle",
     "run_forced_errors",
     "run_lifecycle",

@@ -10,7 +10,7 @@ from .._http import CHECK_HEADER, Exchange, TargetError
 from .._lifecycle_checks import json_body, succeeded
 from .._schemas import contract
 from .._validator import failing, shape_validator
-from ..checks import check_answer
+from ..checks import check_answer, check_sibling_answer
 
 
 def source_members() -> tuple[str, str]:
@@ -38,6 +38,19 @@ def _headers(check: str | None) -> dict[str, str] | None:
     return {CHECK_HEADER: check} if check else None
 
 
+def judge(session: Session, exchange: Exchange, operation: str) -> None:
+    """Check a write's answer: an error against the error clauses, a success against the operation's own answer
+    clauses (CreateInferenceProfile and ListTagsForResource have some; the others answer with no members)."""
+    if exchange.response is None:
+        return
+    if exchange.response.status >= 400:
+        session.recorder.add(check_answer(exchange, strict=session.config.strict))
+    elif succeeded(exchange) and any(
+        c.part == "response" and c.operation == operation for c in contract().clauses.values()
+    ):
+        session.recorder.add(check_sibling_answer(exchange, operation))
+
+
 def create(session: Session, body: dict[str, Any], check: str | None = None) -> tuple[Exchange, str | None]:
     """Send CreateInferenceProfile; the ARN a success answers with (entered in the ledger at once), or None.
 
@@ -51,14 +64,13 @@ def create(session: Session, body: dict[str, Any], check: str | None = None) -> 
     if exchange.response is not None:
         session.ledger.answered(name)
     arn = None
+    judge(session, exchange, creator.name)
     if succeeded(exchange):
         created = json_body(exchange) or {}
         found = created.get(creator.output_roles["arn"])
         if isinstance(found, str):
             arn = found
             session.ledger.created(arn)
-    elif exchange.response is not None:
-        session.recorder.add(check_answer(exchange, strict=session.config.strict))
     return exchange, arn
 
 

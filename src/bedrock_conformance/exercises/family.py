@@ -27,6 +27,34 @@ def list_request_clause_ids() -> list[str]:
     return [c.id for c in contract().clauses_of("request", contract().list_operation.name)]
 
 
+def answer_clause_ids() -> list[str]:
+    """The response clauses of the sibling operations' answers (CreateInferenceProfile, ListTagsForResource), in the
+    contract's order: one test each."""
+    the_contract = contract()
+    page = the_contract.page_operation.name
+    return [c.id for c in the_contract.clauses.values() if c.part == "response" and c.operation != page]
+
+
+@exercise
+def run_answer_clauses(session: Session) -> None:
+    """The sibling operations' answer clauses: the reason for each the run judges no answer of.
+
+    Sends: nothing. The exercises that write judge the CreateInferenceProfile and ListTagsForResource answers they get
+    (``exercises._writes.judge``: the behaviour suite's application profile, the lifecycle suite's profiles and their
+    tags), only where the target allows writes. Saved answers are judged by ``bedrock-conformance validate``,
+    recorded ones by ``cassettes check``.
+    Feeds: the CreateInferenceProfile:response.* and ListTagsForResource:response.* clauses (a skip's reason only
+    counts for a clause no answer was judged by).
+    """
+    for clause_id in answer_clause_ids():
+        operation = contract().clause(clause_id).operation
+        why = (
+            f"no {operation} answer in this run (the suites that write send it only where the target allows"
+            " writes); `validate` and `cassettes check` judge saved ones"
+        )
+        session.recorder.skip(clause_id, why)
+
+
 def _wire_name(operation: Operation, clause: Clause) -> str:
     """The query parameter a clause's member travels as (``typeEquals`` travels as ``type``)."""
     if clause.member in operation.members:

@@ -27,9 +27,9 @@ from .._lifecycle_checks import (
 from .._model import Operation
 from .._schemas import contract
 from .._validator import Outcome, failing, shape_validator
-from ..checks import Result, check_answer, describe
+from ..checks import Result, describe
 from ._common import exercise
-from ._writes import copy_sources, create, delete, delete_all, source_members
+from ._writes import copy_sources, create, delete, delete_all, judge, source_members
 
 PREFIX = "bc-lc-"
 
@@ -97,8 +97,7 @@ def _send(session: Session, kind: str, body: dict[str, Any], check: str) -> Exch
         operation.method, operation.path, body=body, headers={CHECK_HEADER: check}
     )
     exchange = session.send(request, checked=False)
-    if exchange.response is not None and exchange.response.status >= 400:
-        session.recorder.add(check_answer(exchange, strict=session.config.strict))
+    judge(session, exchange, operation.name)
     return exchange
 
 

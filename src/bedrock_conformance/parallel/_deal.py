@@ -7,6 +7,7 @@ from collections.abc import Callable
 from .._engine import Session
 from ..exercises import (
     request_clause_ids,
+    run_answer_clauses,
     run_application_lifecycle,
     run_forced_errors,
     run_lifecycle,
@@ -27,7 +28,7 @@ EXERCISES: tuple[tuple[Callable[[Session], None], ...], ...] = (
     (run_listed_profiles, run_percent_decoding, run_unknown_identifiers, run_application_lifecycle),
     (run_forced_errors,),
     (run_sdk_suites,),
-    (run_list_requests,),
+    (run_list_requests, run_answer_clauses),
     (run_pagination,),
     (run_write_requests,),
     (run_lifecycle,),

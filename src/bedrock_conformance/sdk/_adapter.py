@@ -10,6 +10,9 @@ JavaScript v3) reads one JSON request per line on stdin and writes one JSON answ
   or ``{"id": 2, "kind": "error", "error": {"class", "code", "message", "status", "service", "modelled"}, ...}``
   or ``{"id": 2, "kind": "crash", "crash": traceback}``.
 
+- ``{"id": 3, "op": "paginate", ... as call, "pageSize": N | null}`` -> the SDK's paginator for the operation,
+  driven to its end: ``{"id": 3, "kind": "output", "output": [page, ...], ...}`` or an error or a crash as above.
+
 ``headers`` are added to every attempt before it is signed. ``expect`` names the modelled error the call
 should raise; ``modelled`` says whether the exception is an instance of the SDK's class for it. Timestamps
 in ``output`` are ``{"$timestamp": ISO 8601, "aware": bool}``. ``delays`` are the backoff delays (seconds)
@@ -185,26 +188,15 @@ class Adapter:
             {"op": "call", **target, "params": params, "headers": headers or {}, "retry": retry, "expect": expect},
             CALL_TIMEOUT,
         )
-        error = reply.get("error")
-        return Answer(
-            kind=str(reply.get("kind")),
-            output=reply.get("output"),
-            error=SdkError(
-                cls=str(error.get("class")),
-                code=error.get("code"),
-                message=error.get("message"),
-                status=error.get("status"),
-                service=bool(error.get("service")),
-                modelled=bool(error.get("modelled")),
-            )
-            if isinstance(error, dict)
-            else None,
-            crash=reply.get("crash"),
-            attempts=reply.get("attempts"),
-            delays=[float(d) for d in reply.get("delays") or []],
-            retry_mode=reply.get("retryMode"),
-            instant_retries=bool(reply.get("instantRetries")),
+        return _answer(reply)
+
+    def paginate(self, target: dict[str, Any], params: dict[str, Any], *, page_size: int | None = None) -> Answer:
+        """Every page of the SDK's paginator for ``target``'s operation; ``output`` is the list of pages."""
+        reply = self._request(
+            {"op": "paginate", **target, "params": params, "headers": {}, "retry": None, "pageSize": page_size},
+            CALL_TIMEOUT,
         )
+        return _answer(reply)
 
     def close(self) -> None:
         if self._process.stdin is not None:
@@ -224,3 +216,26 @@ class Adapter:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+def _answer(reply: dict[str, Any]) -> Answer:
+    error = reply.get("error")
+    return Answer(
+        kind=str(reply.get("kind")),
+        output=reply.get("output"),
+        error=SdkError(
+            cls=str(error.get("class")),
+            code=error.get("code"),
+            message=error.get("message"),
+            status=error.get("status"),
+            service=bool(error.get("service")),
+            modelled=bool(error.get("modelled")),
+        )
+        if isinstance(error, dict)
+        else None,
+        crash=reply.get("crash"),
+        attempts=reply.get("attempts"),
+        delays=[float(d) for d in reply.get("delays") or []],
+        retry_mode=reply.get("retryMode"),
+        instant_retries=bool(reply.get("instantRetries")),
+    )

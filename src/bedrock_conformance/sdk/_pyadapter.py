@@ -132,6 +132,15 @@ def answer_output(output: dict[str, Any], state: State, base: dict[str, Any]) ->
     return {**base, "kind": "output", "output": plain(members), "attempts": attempts, "delays": state.delays}
 
 
+def pagination_config(request: dict[str, Any]) -> dict[str, Any]:
+    return {"PageSize": request["pageSize"]} if request.get("pageSize") else {}
+
+
+def answer_pages(pages: list[dict[str, Any]], state: State, base: dict[str, Any]) -> dict[str, Any]:
+    output = [plain({k: v for k, v in page.items() if k != "ResponseMetadata"}) for page in pages]
+    return {**base, "kind": "output", "output": output, "attempts": None, "delays": state.delays}
+
+
 def answer_error(exc: BaseException, client: Any, request: dict[str, Any], state: State, base: dict[str, Any]) -> Any:
     attempts = attempts_of(exc.response) if isinstance(exc, ClientError) else None
     error = describe_error(exc, client, request.get("expect"))
@@ -197,6 +206,16 @@ class Boto3:
         except Exception as exc:
             return answer_error(exc, client, request, self.state, base)
 
+    def paginate(self, request: dict[str, Any]) -> dict[str, Any]:
+        client, base = self.client(request)
+        self.state.headers, self.state.delays = dict(request.get("headers") or {}), []
+        paginator = client.get_paginator(botocore.xform_name(request["operation"]))
+        try:
+            pages = paginator.paginate(**request["params"], PaginationConfig=pagination_config(request))
+            return answer_pages(list(pages), self.state, base)
+        except Exception as exc:
+            return answer_error(exc, client, request, self.state, base)
+
 
 class AioBotocore:
     def __init__(self, stack: contextlib.AsyncExitStack) -> None:
@@ -224,6 +243,19 @@ class AioBotocore:
         except Exception as exc:
             return answer_error(exc, client, request, self.state, base)
 
+    async def paginate(self, request: dict[str, Any]) -> dict[str, Any]:
+        client, base = await self.client(request)
+        self.state.headers, self.state.delays = dict(request.get("headers") or {}), []
+        paginator = client.get_paginator(botocore.xform_name(request["operation"]))
+        try:
+            pages = [
+                page
+                async for page in paginator.paginate(**request["params"], PaginationConfig=pagination_config(request))
+            ]
+            return answer_pages(pages, self.state, base)
+        except Exception as exc:
+            return answer_error(exc, client, request, self.state, base)
+
 
 def reply(answer: dict[str, Any]) -> None:
     _OUT.write(json.dumps(answer, default=str) + "\n")
@@ -243,7 +275,10 @@ def serve_boto3() -> None:
         try:
             request = json.loads(line)
             request_id = request.get("id")
-            answer = hello("boto3", request) if request["op"] == "hello" else driver.call(request)
+            if request["op"] == "hello":
+                answer = hello("boto3", request)
+            else:
+                answer = driver.paginate(request) if request["op"] == "paginate" else driver.call(request)
             reply({"id": request_id, **answer})
         except Exception:
             reply(crash(request_id))
@@ -263,7 +298,12 @@ async def serve_aiobotocore() -> None:
             try:
                 request = json.loads(line)
                 request_id = request.get("id")
-                answer = hello("aiobotocore", request) if request["op"] == "hello" else await driver.call(request)
+                if request["op"] == "hello":
+                    answer = hello("aiobotocore", request)
+                elif request["op"] == "paginate":
+                    answer = await driver.paginate(request)
+                else:
+                    answer = await driver.call(request)
                 reply({"id": request_id, **answer})
             except Exception:
                 reply(crash(request_id))

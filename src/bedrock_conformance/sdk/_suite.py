@@ -34,6 +34,7 @@ from ._adapter import Adapter, Answer
 from ._canned import Canned, CannedServer
 from ._defects import instant, known_defect
 from ._env import SdkUnavailable, runtime_for
+from ._family import CREATED, GONE, PAGINATOR, check_paginator, check_round_trip
 from ._run import SdkRun
 from ._spec import (
     SdkSpec,
@@ -138,12 +139,16 @@ class _Suite:
         self.some_id = listed[0] if listed else max(identifier_examples().values(), key=len)[:64]
 
     # ---- plumbing
-    def target(self, endpoint: str) -> dict[str, Any]:
+    @property
+    def mock_url(self) -> str:
+        return self.mock.url
+
+    def target(self, endpoint: str, operation_name: str | None = None) -> dict[str, Any]:
         where = {"client": self.spec.info["client"]} if self.spec.runtime == "node" else {}
         return {
             "service": self.spec.info.get("service"),
             **where,
-            "operation": operation(),
+            "operation": operation_name or operation(),
             "endpoint": endpoint,
             "region": self.config.region,
             "credentials": [DUMMY.access_key, DUMMY.secret_key],
@@ -419,6 +424,8 @@ class _Suite:
             (self.check_errors, ("errorTypeHeader", "errorTypeBody", "errorMessage")),
             (self.check_validation, ("acceptsValid", "clientSide")),
             (self.check_retries, ("retried", "notRetried")),
+            (lambda: check_paginator(self), PAGINATOR),
+            (lambda: check_round_trip(self, f"bc-sdk-{self.config.seed % 100000}"), (CREATED, GONE)),
         ]
 
     def close(self) -> None:

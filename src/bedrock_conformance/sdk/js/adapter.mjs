@@ -98,24 +98,47 @@ async function call(request) {
     const { $metadata, ...members } = output;
     return { ...base, kind: "output", output: plain(members), attempts: $metadata?.attempts ?? null, delays: current.delays };
   } catch (err) {
-    const meta = err?.$metadata ?? {};
-    const expected = request.expect ? sdk[request.expect] : undefined;
-    const status = meta.httpStatusCode ?? err?.$response?.statusCode ?? null;
-    return {
-      ...base,
-      kind: "error",
-      error: {
-        class: err?.constructor?.name ?? typeof err,
-        code: err?.name ?? null,
-        message: err?.message ?? String(err),
-        status,
-        service: status !== null,
-        modelled: typeof expected === "function" && err instanceof expected,
-      },
-      attempts: meta.attempts ?? null,
-      delays: current.delays,
-    };
+    return errorAnswer(err, request, base);
   }
+}
+
+async function paginate(request) {
+  const { client, retryMode, instant } = await clientFor(request);
+  const paginator = sdk[`paginate${request.operation}`];
+  if (typeof paginator !== "function") throw new Error(`${packageName} exports no paginate${request.operation}`);
+  current = { headers: request.headers ?? {}, delays: [] };
+  const base = { retryMode, instantRetries: instant };
+  try {
+    const pages = [];
+    const config = request.pageSize ? { client, pageSize: request.pageSize } : { client };
+    for await (const page of paginator(config, request.params)) {
+      const { $metadata, ...members } = page;
+      pages.push(plain(members));
+    }
+    return { ...base, kind: "output", output: pages, attempts: null, delays: current.delays };
+  } catch (err) {
+    return errorAnswer(err, request, base);
+  }
+}
+
+function errorAnswer(err, request, base) {
+  const meta = err?.$metadata ?? {};
+  const expected = request.expect ? sdk[request.expect] : undefined;
+  const status = meta.httpStatusCode ?? err?.$response?.statusCode ?? null;
+  return {
+    ...base,
+    kind: "error",
+    error: {
+      class: err?.constructor?.name ?? typeof err,
+      code: err?.name ?? null,
+      message: err?.message ?? String(err),
+      status,
+      service: status !== null,
+      modelled: typeof expected === "function" && err instanceof expected,
+    },
+    attempts: meta.attempts ?? null,
+    delays: current.delays,
+  };
 }
 
 async function handle(request) {
@@ -124,6 +147,7 @@ async function handle(request) {
     return { sdk: "js", version: sdkVersion, core, runtime: `Node.js ${process.versions.node}` };
   }
   if (request.op === "call") return call(request);
+  if (request.op === "paginate") return paginate(request);
   throw new Error(`unknown op ${JSON.stringify(request.op)}`);
 }
 
