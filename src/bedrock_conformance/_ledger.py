@@ -25,6 +25,8 @@ class Ledger:
         self._arns: list[str] = []
         # Names of the Creates sent and not answered yet.
         self._pending: set[str] = set()
+        # Names of the Creates answered in a way that leaves open whether they made a profile.
+        self._uncertain: set[str] = set()
         self._lock = threading.Lock()
 
     @property
@@ -37,10 +39,20 @@ class Ledger:
         with self._lock:
             self._pending.add(name)
 
-    def answered(self, name: str) -> None:
-        """That Create was answered: a success named its ARN (``created``), anything else made nothing."""
+    def answered(self, name: str, exchange: Exchange, arn: str | None) -> None:
+        """That Create was answered. It stays pending (to be found by name when cleaning up) while the answer leaves
+        open that it made a profile: none, a server fault, a success that named no ARN, or any answer to a retry (an
+        earlier attempt may have made it, and the retry then met a name conflict). A success that named its ARN is
+        entered as created."""
+        if arn is not None:
+            self.created(arn)
+        response = exchange.response
+        refused = response is not None and 400 <= response.status < 500 and exchange.attempts <= 1
         with self._lock:
-            self._pending.discard(name)
+            if (arn is not None or refused) and name not in self._uncertain:
+                self._pending.discard(name)
+            else:  # once in doubt, in doubt until swept: a later Create of the same name refused proves nothing
+                self._uncertain.add(name)
 
     def sweep(self) -> None:
         """Find the profiles of the Creates never answered, by name, among the APPLICATION profiles listed."""
@@ -69,6 +81,7 @@ class Ledger:
                 break
         with self._lock:
             self._pending -= names
+            self._uncertain -= names
 
     @property
     def arns(self) -> list[str]:

@@ -77,10 +77,17 @@ class ReplayTransport(Transport):
         if not queue:
             where = self.group or "cassettes"
             raise CassetteError(f"{where}: no recorded interaction for {request.method} {request.path}")
-        attempts = queue.pop(0)
+        attempts = queue.pop(self._own(queue))
         with self._lock:
             self.sent += len(attempts)
         return Exchange(request, attempts[-1].exchange.response, None, 0.0, len(attempts))
+
+    def _own(self, queue: list[list[Interaction]]) -> int:
+        """Where in ``queue`` the suite now running finds its request: the first one recorded in its own cassette
+        (``group``), else the first one at all. A suite that judges its recordings without re-sending them (the
+        write request clauses) leaves them queued, and the next suite must not be answered from them."""
+        own = Path(self.group).name if self.group else None
+        return next((i for i, sends in enumerate(queue) if sends[0].path.name == own), 0)
 
     def holds(self, request: Request) -> bool:
         """Whether some recorded interaction is this request (by method, path and query)."""

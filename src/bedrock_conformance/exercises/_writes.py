@@ -61,17 +61,18 @@ def create(session: Session, body: dict[str, Any], check: str | None = None) -> 
     name = str(body.get(creator.roles["name"]))
     session.ledger.creating(name)
     exchange = session.send(request, checked=False)
-    if exchange.response is not None:
-        session.ledger.answered(name)
-    arn = None
     judge(session, exchange, creator.name)
-    if succeeded(exchange):
-        created = json_body(exchange) or {}
-        found = created.get(creator.output_roles["arn"])
-        if isinstance(found, str):
-            arn = found
-            session.ledger.created(arn)
+    arn = created_arn(exchange)
+    session.ledger.answered(name, exchange, arn)
     return exchange, arn
+
+
+def created_arn(exchange: Exchange) -> str | None:
+    """The ARN a Create's success answer names, or None."""
+    if not succeeded(exchange):
+        return None
+    found = (json_body(exchange) or {}).get(contract().create_operation.output_roles["arn"])
+    return found if isinstance(found, str) else None
 
 
 def delete(session: Session, arn: str, check: str | None = None) -> Exchange:

@@ -10,8 +10,9 @@ keep every clause.
 
 Only with ``--allow-writes`` (the embedded mock allows writes): CreateInferenceProfile, DeleteInferenceProfile,
 TagResource and UntagResource change the account, and ListTagsForResource is a POST, which a read-only target is never
-sent. Whatever is created is recorded in ``CREATED`` as soon as its answer is read and deleted in a ``finally``, so an
-interrupt (KeyboardInterrupt) still removes it; a Create whose answer was lost is found by its name and deleted too.
+sent. Whatever is created goes into the session's ledger as soon as its answer is read and is deleted in a ``finally``
+(and, failing that, when the session closes), so an interrupt (KeyboardInterrupt) still removes it; a Create whose
+answer was lost is found by its name and deleted too.
 """
 
 from __future__ import annotations
@@ -30,12 +31,8 @@ from .._schemas import contract
 from .._validator import Outcome, failing, loads, shape_validator
 from ..checks import INVALID_SIDE, VALID_SIDE, Result, check_answer, describe, expect_allowed, expect_refused
 from ._common import exercise
+from ._writes import created_arn, delete, delete_all
 
-# The ARNs this process created and has not yet deleted (an ordered set): the exercise deletes them in a finally.
-CREATED: dict[str, None] = {}
-# Names of Creates whose answer never said what became of them (no answer, a server fault, a success without an ARN):
-# the exercise's finally lists the application profiles and deletes those by these names that were not there before.
-UNCERTAIN: set[str] = set()
 # Characters that break a pattern when added to a value that keeps it; the trailing newline first (ECMA-262's '$'
 # does not match before it). Only candidates the validator finds to break the clause alone are sent.
 _BREAKERS = ("\n", " ", "!", "\u00a0", "*", "\t")
@@ -215,7 +212,7 @@ def _distinct(cases: Iterator[_Case]) -> list[_Case]:
 
 def _send(session: Session, operation: Operation, case: _Case, clause_id: str | None, keep: bool = False) -> Exchange:
     """One request; an error answer feeds the error clauses; anything created is deleted at once unless ``keep``
-    (it is then in ``CREATED`` until the exercise's end)."""
+    (it is then in the ledger until the exercise's end)."""
     transport = session.target.transport
     headers = {CHECK_HEADER: clause_id} if clause_id else None
     if case.label is not None:
@@ -226,76 +223,20 @@ def _send(session: Session, operation: Operation, case: _Case, clause_id: str | 
         request = transport.request(operation.method, operation.path, body={} if raw else case.body, headers=headers)
         if raw:
             request = dataclasses.replace(request, body=case.body)
+    name = case.body.get(operation.roles["name"]) if operation.creates and isinstance(case.body, dict) else None
+    if isinstance(name, str):
+        session.ledger.creating(name)
     exchange = session.send(request, checked=False)
     if exchange.response is not None and exchange.response.status >= 300:
         session.recorder.add(check_answer(exchange, strict=session.config.strict))
-    if operation.creates is not None:
-        created = _created_arn(exchange)
+    if isinstance(name, str):
+        created = created_arn(exchange)
+        session.ledger.answered(name, exchange, created)
         if created is not None and not keep:
-            _delete(session, created)
-        elif created is None and _uncertain(exchange) and isinstance(case.body, dict):
-            UNCERTAIN.add(str(case.body.get(operation.roles["name"])))
+            delete(session, created)
+    elif operation.deletable_types and case.label is not None:
+        session.ledger.settle(case.label, exchange)  # a Delete clause's valid side deletes the tagging profile
     return exchange
-
-
-def _created_arn(exchange: Exchange) -> str | None:
-    """The ARN a Create answered with (recorded in ``CREATED`` at once), or None."""
-    if exchange.response is None or not 200 <= exchange.response.status < 300:
-        return None
-    try:
-        body = loads(exchange.response.body)
-    except ValueError:
-        return None
-    arn = body.get(contract().create_operation.output_roles["arn"]) if isinstance(body, dict) else None
-    if isinstance(arn, str):
-        CREATED[arn] = None
-        return arn
-    return None
-
-
-def _uncertain(exchange: Exchange) -> bool:
-    """Whether a Create's answer leaves open that it made a profile: none, a server fault, a success (without an
-    ARN), or any answer to a retry (an earlier attempt may have made it, and the retry then met a name conflict)."""
-    response = exchange.response
-    return response is None or response.status >= 500 or 200 <= response.status < 300 or exchange.attempts > 1
-
-
-def _sweep(session: Session, before: set[str]) -> None:
-    """Delete the application profiles named in ``UNCERTAIN`` that were not listed before the exercise began."""
-    the = contract()
-    lister, transport = the.list_operation, session.target.transport
-    made, name_member, arn_member = the.create_operation.creates, the.role("name"), the.role("arn")
-    assert made is not None
-    token: str | None = None
-    for _ in range(session.max_pages):
-        query = {lister.roles["filter"]: made.type} | ({the.token_member: token} if token else {})
-        exchange = transport.send(transport.request(lister.method, lister.path, query=query))
-        if exchange.response is None or exchange.response.status != lister.success_status:
-            return
-        try:
-            page = loads(exchange.response.body)
-        except ValueError:
-            return
-        if not isinstance(page, dict):
-            return
-        for summary in page.get(the.list_member) or []:
-            name, arn = summary.get(name_member), summary.get(arn_member)
-            if name in UNCERTAIN and name not in before and isinstance(arn, str):
-                CREATED[arn] = None
-        token = page.get(the.token_member)
-        if not isinstance(token, str):
-            return
-
-
-def _delete(session: Session, arn: str) -> None:
-    """Delete ``arn``; it leaves ``CREATED`` once the target says it is gone (deleted, or not found)."""
-    deleter = contract().delete_operation
-    transport = session.target.transport
-    exchange = transport.send(transport.request(deleter.method, deleter.path_for(encode_label(arn))))
-    missing = contract().wire.mock_answers["profileNotFound"].error  # what a Delete of nothing is answered
-    gone = {deleter.success_status, contract().errors[missing].status}
-    if exchange.response is not None and exchange.response.status in gone:
-        CREATED.pop(arn, None)
 
 
 def _judge(session: Session, clause: Clause, operation: Operation, case: _Case, exchange: Exchange, side: str) -> None:
@@ -332,7 +273,7 @@ def run_write_requests(session: Session) -> None:
     without a required member, a body that is not JSON) and up to two that keep every clause (the bound itself, the
     base value; a valid token with the tagging profile's name, which gets ConflictException); a Create that succeeds
     is deleted at once; Delete's clauses come last (its valid side deletes the tagging profile); then a List of the
-    application profiles if some Create's answer was lost, and a Delete of everything still in ``CREATED``.
+    application profiles if some Create's answer was lost, and a Delete of everything the ledger still holds.
     Feeds: the request clauses of those operations (their invalid and valid sides), and the error clauses every
     error answer feeds. Against ``replay:``, sends nothing: it judges each recorded request tagged with a clause by
     today's schemas, with the answer it got then.
@@ -345,9 +286,6 @@ def run_write_requests(session: Session) -> None:
     for clause_id in write_request_clause_ids():
         clause = the.clause(clause_id)
         by_operation.setdefault(clause.operation, []).append(clause)
-    made = the.create_operation.creates
-    assert made is not None
-    before = {str(p.get(the.role("name"))) for p in session.profiles() if p.get(the.role("type")) == made.type}
     try:
         bases = _bases(session, by_operation)
         order = sorted(by_operation, key=lambda name: bool(the.operation(name).deletable_types))
@@ -360,11 +298,7 @@ def run_write_requests(session: Session) -> None:
                 else:
                     _run_clause(session, clause, operation, base[0], base[1])
     finally:
-        if UNCERTAIN:
-            _sweep(session, before)
-            UNCERTAIN.clear()
-        for arn in list(CREATED):
-            _delete(session, arn)
+        delete_all(session)
 
 
 def _bases(session: Session, by_operation: dict[str, list[Clause]]) -> dict[str, tuple[_Case, dict[str, Any]] | str]:
@@ -397,7 +331,7 @@ def _bases(session: Session, by_operation: dict[str, list[Clause]]) -> dict[str,
     if writes and sources:
         taken = f"bc-tags-{run}"
         made = _send(session, creator, _Case("", body={**create_body, names["name"]: taken}), None, True)
-        app = _created_arn(made)
+        app = created_arn(made)
         if app is None:
             why = f"creating an application profile to tag failed: {describe(made)}"
     out: dict[str, tuple[_Case, dict[str, Any]] | str] = {}
