@@ -194,9 +194,14 @@ class _Holder:
         self.release = threading.Event()
 
     def __call__(self, call, upstream):
-        # A Create of the lifecycle's own (the behaviour suite creates one too); any other request at the path.
+        # A Create of the lifecycle's own (the behaviour suite and the write request clauses create too); a tag listing
+        # the lifecycle sends (tagged with one of its behaviour clauses, not a request clause).
         ours = call.method == "POST" and call.path == self.path
-        ours = ours and (self.path != "/inference-profiles" or b'"bc-lc-' in call.body)
+        checks = [v for k, v in call.headers if k.lower() == "x-bedrock-conformance-check"]
+        if self.path == "/inference-profiles":
+            ours = ours and b'"bc-lc-' in call.body
+        else:
+            ours = ours and any(":behaviour." in v for v in checks)
         if not ours or self.holding.is_set():
             return upstream(call)
         reply = upstream(call) if self.after else None

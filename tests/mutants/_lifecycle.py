@@ -344,11 +344,13 @@ def _tags_reversed(call: Call, upstream: Upstream) -> Reply:
 
 
 def _system_delete_denied(call: Call, upstream: Upstream) -> Reply:
-    """A Delete of a SYSTEM_DEFINED profile is refused with 403 AccessDeniedException (IAM denies it first)."""
+    """A Delete of a SYSTEM_DEFINED profile is refused with 403 AccessDeniedException (IAM denies it first); an
+    identifier out of contract still gets the mock's 400 ValidationException."""
     label = deleted_label(call)
-    if label is not None and APPLICATION_ARN not in label:
+    reply = upstream(call)  # a Delete of a system profile deletes nothing: the mock refuses it too
+    if label is not None and APPLICATION_ARN not in label and reply.status != 400:
         return error("AccessDeniedException", "User is not authorized to perform: bedrock:DeleteInferenceProfile")
-    return upstream(call)
+    return reply
 
 
 LIFECYCLE_VARIANTS: list[tuple[str, Handler, str, tuple[str, ...]]] = [
