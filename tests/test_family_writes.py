@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import yaml
 from mutants import MUTANTS, VARIANTS, Call, Proxy, Reply, Upstream, run_conformance
-from mutants._family_writes import VALIDATING_WRITE_GATEWAY
+from mutants._family_writes import VALIDATING_WRITE_GATEWAY, C, D, L, T, U
 from mutants._rewrites import error_reply
 from zoo import servers as zoo
 from zoo.runs import run
@@ -57,13 +57,6 @@ TAGGABLE = (
     "provisioned-model|model-invocation-job|model-evaluation-job|evaluation-job|model-import-job|imported-model|"
     "async-invoke|provisioned-model-v2|provisioned-model-reservation|prompt-router|custom-model-deployment)/"
     "[a-z0-9]{12}$))).*"
-)
-C, D, T, U, L = (
-    "CreateInferenceProfile",
-    "DeleteInferenceProfile",
-    "TagResource",
-    "UntagResource",
-    "ListTagsForResource",
 )
 
 

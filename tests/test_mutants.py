@@ -141,6 +141,27 @@ EXTRAS = {
         "request.inferenceProfileIdentifier.pattern",
         "request.inferenceProfileIdentifier.maxLength",
     },
+    # Rule 6: the write suites send the same kinds of request.
+    "create-unknown-source-500": {"CreateInferenceProfile:request.modelSource.copyFrom.maxLength"},
+    "delete-system-profile-accepted": {"DeleteInferenceProfile:request.inferenceProfileIdentifier.maxLength"},
+    "create-tags-dropped": {
+        "CreateInferenceProfile:request.tags.maxItems",
+        "CreateInferenceProfile:request.tags.key.minLength",
+        "CreateInferenceProfile:request.tags.key.maxLength",
+        "CreateInferenceProfile:request.tags.key.pattern",
+        "CreateInferenceProfile:request.tags.value.maxLength",
+        "CreateInferenceProfile:request.tags.value.pattern",
+    },
+    "tag-resource-lost": {
+        "TagResource:request.resourceARN.minLength",
+        "TagResource:request.resourceARN.maxLength",
+        "TagResource:request.resourceARN.pattern",
+    },
+    "tag-50-refused": {"TagResource:request.tags.maxItems"},
+    "list-tags-rejects-application-profile-arn": {
+        "ListTagsForResource:behaviour.tags.fromCreate",
+        "ListTagsForResource:behaviour.tags.fromTagResource",
+    },
 }
 
 

@@ -14,6 +14,16 @@ from typing import Any
 
 import pytest
 from mutants import RunResult, run_conformance
+from mutants._pagination import (
+    COMPLETE,
+    DISJOINT,
+    FILTERS,
+    FOREIGN,
+    GARBAGE,
+    HONOURED,
+    LAST_PAGE,
+    PAGINATION,
+)
 
 from bedrock_conformance._http import Exchange, Request, Response
 from bedrock_conformance._pages import (
@@ -30,14 +40,7 @@ from bedrock_conformance._validator import Outcome
 from bedrock_conformance.exercises import pagination_clause_ids
 
 URL = "http://127.0.0.1:1/inference-profiles?maxResults=1&type=SYSTEM_DEFINED"
-DISJOINT = "ListInferenceProfiles:behaviour.pages.disjoint"
-COMPLETE = "ListInferenceProfiles:behaviour.pages.complete"
-HONOURED = "ListInferenceProfiles:behaviour.maxResults.honoured"
-LAST_PAGE = "ListInferenceProfiles:behaviour.lastPage.noNextToken"
-FOREIGN = "ListInferenceProfiles:behaviour.nextToken.foreignRejected"
-GARBAGE = "ListInferenceProfiles:behaviour.nextToken.garbageRejected"
-FILTERS = "ListInferenceProfiles:behaviour.typeEquals.filters"
-CLAUSES = (DISJOINT, COMPLETE, HONOURED, LAST_PAGE, FOREIGN, GARBAGE, FILTERS)
+CLAUSES = PAGINATION
 
 
 def arn(n: int) -> str:

@@ -1,4 +1,5 @@
-"""Which clauses a mutant necessarily breaks besides its own: computed by stated rules, never listed by hand.
+"""Which clauses a mutant necessarily breaks besides its own: computed by stated rules (rule 6 names its
+sets beside each mutant, with the reason).
 
 A mutant breaks one clause on purpose. Some rewrites cannot help breaking others too; each rule below says which,
 and computes them from the page's facts (written out here, not read from the code under test) and from what the
@@ -36,6 +37,13 @@ mutant changes:
    and 200 to a token issued for another type or never issued, so it breaks foreignRejected and garbageRejected.
    If the token it ignores gives the first page again (``restarts``), a paged listing shows a profile on two pages:
    it breaks pages.disjoint too.
+6. Cross-suite writes (``crosses``, listed beside each mutant with its reason). The write request clauses
+   (family_writes) and the lifecycle behaviour clauses send the same kinds of request. A lifecycle rewrite keyed on a
+   request's kind rather than its validity (a Create, a Delete of a non-application identifier, a resource's first
+   TagResource) also answers the request clauses' out-of-contract requests of that kind, or their in-contract ones
+   the mock would accept, so it breaks those request clauses; a rewrite refusing every application-profile ARN on
+   ListTagsForResource breaks the lifecycle's tag listings. These sets are written beside the mutants, because what
+   a rewrite answers is only known by reading it.
 
 So ``rejects-minimum-length`` (a server with minimum length 2) also fails the pattern clause, whose shortest valid
 example is '-', and the unknown-identifier clause, whose first identifier is '-': the server really does reject a

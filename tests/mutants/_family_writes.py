@@ -301,8 +301,17 @@ def write_mutants(mutant: Callable[..., M]) -> list[M]:
         )
         for clause, doc, test in ACCEPTING
     ]
+    # Rule 6 (_blame.py): refusing every application-profile ARN refuses the lifecycle's tag listings too.
+    lists_tags = frozenset({f"{L}:behaviour.tags.fromCreate", f"{L}:behaviour.tags.fromTagResource"})
     out += [
-        mutant(name, clause, stateless(_on(op, test, answer)), doc, ("--allow-writes",))
+        mutant(
+            name,
+            clause,
+            stateless(_on(op, test, answer)),
+            doc,
+            ("--allow-writes",),
+            crosses=lists_tags if op == L and "application" in name else frozenset(),
+        )
         for name, clause, op, doc, test, answer in OTHERS
     ]
     return out

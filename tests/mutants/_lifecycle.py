@@ -322,7 +322,28 @@ def lifecycle_mutants(mutant: Callable[..., M]) -> list[M]:
         ("tag-51-accepted", TOO_MANY, _stateless(_no_tag_limit), _no_tag_limit.__doc__),
         ("tag-50-refused", TOO_MANY, _stateless(_tag_limit_off_by_one), _tag_limit_off_by_one.__doc__),
     ]
-    return [mutant(name, breaks, build, doc or "", args=WRITES) for name, breaks, build, doc in spec]
+    return [
+        mutant(name, breaks, build, doc or "", args=WRITES, crosses=CROSSES.get(name, frozenset()))
+        for name, breaks, build, doc in spec
+    ]
+
+
+_C, _D, _T = "CreateInferenceProfile:request.", "DeleteInferenceProfile:request.", "TagResource:request."
+# Rule 6 (_blame.py): each of these rewrites answers a kind of request before (or instead of) the mock's validation,
+# so it answers the write request clauses' requests of that kind too: the 2048-character copyFrom that keeps its
+# pattern names no profile (500, not an answer the valid side allows); Deletes of overlong identifiers get 200; tags
+# dropped from a Create are never validated; a resource's first TagResource is answered 200 whatever it names; 201 tags
+# are refused as too many, not as an invalid request.
+CROSSES: dict[str, frozenset[str]] = {
+    "create-unknown-source-500": frozenset({_C + "modelSource.copyFrom.maxLength"}),
+    "delete-system-profile-accepted": frozenset({_D + "inferenceProfileIdentifier.maxLength"}),
+    "create-tags-dropped": frozenset(
+        _C + f"tags.{m}" for m in ("maxItems", "key.minLength", "key.maxLength", "key.pattern", "value.maxLength")
+    )
+    | {_C + "tags.value.pattern"},
+    "tag-resource-lost": frozenset(_T + f"resourceARN.{k}" for k in ("minLength", "maxLength", "pattern")),
+    "tag-50-refused": frozenset({_T + "tags.maxItems"}),
+}
 
 
 # ------------------------------------------------------------------------------------------------ conformant variants

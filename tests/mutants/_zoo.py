@@ -73,6 +73,9 @@ class Mutant:
     # (rule 5).
     ignores_token: bool = False
     restarts: bool = False
+    # Rule 6 (_blame.py): the clauses of the other write suite that the rewrite answers as well, because it is keyed on
+    # a request's kind, not on its validity.
+    crosses: frozenset[str] = frozenset()
 
     @property
     def also(self) -> frozenset[str]:
@@ -92,6 +95,7 @@ class Mutant:
             extras.add(_blame.IDENTIFIES)
         if self.ignores_token:
             extras |= _blame.by_token(self.restarts)
+        extras |= self.crosses
         return frozenset(extras - {self.breaks})
 
     @property

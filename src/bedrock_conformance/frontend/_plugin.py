@@ -38,6 +38,7 @@ MODULE_ORDER = (
     "test_pagination",
     "test_family_writes",
     "test_lifecycle",
+    "test_answers",
 )
 
 
