@@ -179,7 +179,7 @@ def scaling(times: int, env: Mapping[str, str], scales: Sequence[int] = SCALES) 
 
 # ------------------------------------------------------------------------------------------------ row 6 and wall time
 def parallel(times: int, env: Mapping[str, str], workers: int = 2) -> tuple[Row, Row]:
-    """Row 6: the default run with pytest-xdist ``-n 2`` against the same run serial; also its wall time (issues #4 and #15)."""
+    """Row 6: the default run with pytest-xdist ``-n 2`` against the same run serial; also its wall time (#4, #15)."""
     row = Row(
         "6",
         f"parallel: default run with pytest-xdist -n {workers}, speed-up",
