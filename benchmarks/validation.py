@@ -174,18 +174,24 @@ def recorded(count: int = INTERACTIONS, directory: Path | None = None) -> list[A
 
 
 def _validator_alone(exchange: Any) -> Any:
-    """What the validator does with a recorded answer, with no check, result or cassette machinery around it."""
-    from bedrock_conformance._validator import validate_error, validate_list_page, validate_response
-    from bedrock_conformance.cassettes import operation_of
+    """What the validator does with a recorded answer, with no check, result or cassette machinery around it: an
+    error, a Get body, a List page, or a sibling operation's answer (Create, ListTagsForResource) by its own shape."""
+    from bedrock_conformance._schemas import contract
+    from bedrock_conformance._validator import validate_answer, validate_error, validate_list_page, validate_response
+    from bedrock_conformance.cassettes import recorded_operation
 
     response = exchange.response
     if response.status >= 400:
         return validate_error(response.status, response.headers, response.body)
-    operation = operation_of(exchange.request)
-    if operation == "get":
+    operation = recorded_operation(exchange.request)
+    if operation is None or response.status >= 300:
+        return None
+    if operation.name == contract().page_operation.name:
         return validate_response(response.body)
-    if operation == "list":
+    if operation.name == contract().list_operation.name:
         return validate_list_page(response.body)
+    if operation.output is not None and operation.output.members:
+        return validate_answer(operation.name, response.body)
     return None
 
 

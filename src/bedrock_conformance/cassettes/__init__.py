@@ -21,7 +21,7 @@ from .format import (
     scrub_account,
     shipped_sets,
 )
-from .lint import SECRET_PATTERNS, Problem, check_recorded, lint, operation_of
+from .lint import SECRET_PATTERNS, Problem, check_recorded, lint, recorded_operation
 from .parity import Difference, compare, normalise
 from .record import RECORD_MODES, Recording, reconstruct, recording_metadata, recording_refusal, scrubbers
 from .replay import ReplayTransport, network_blocked, open_replay
@@ -47,10 +47,10 @@ __all__ = [
     "network_blocked",
     "normalise",
     "open_replay",
-    "operation_of",
     "read_cassette",
     "read_directory",
     "reconstruct",
+    "recorded_operation",
     "recording_metadata",
     "recording_refusal",
     "resolve_directory",

@@ -24,17 +24,6 @@ SECRET_PATTERNS = {
 }
 
 
-def operation_of(request: Request) -> str | None:
-    """'get', 'list', or None for a sibling operation whose success bodies the contract does not cover."""
-    the_contract = contract()
-    list_path = the_contract.list_operation.path
-    if request.method != "GET":
-        return None
-    if request.label is not None:
-        return "get"
-    return "list" if urlsplit(request.url).path.rstrip("/") == list_path else None
-
-
 def recorded_operation(request: Request) -> Operation | None:
     """The operation of the contract a recorded request was sent to, by its method and path (a ``{label}`` segment
     of the operation's path matches any one segment); None for a request to no operation of the contract."""
