@@ -23,17 +23,15 @@ from mutants import MUTANTS, VARIANTS, Call, Proxy, Reply, Upstream, run_conform
 from mutants._family_writes import VALIDATING_WRITE_GATEWAY, C, D, L, T, U
 from mutants._rewrites import error_reply
 from zoo import servers as zoo
-from zoo.runs import run
+from zoo.runs import application_profiles, run
 
 from bedrock_conformance._ecma import whole_match
 from bedrock_conformance._engine import RunConfig
-from bedrock_conformance._http import Transport
 from bedrock_conformance._schemas import contract
 from bedrock_conformance._validator import failing, shape_validator
 from bedrock_conformance.exercises import run_write_requests, write_request_clause_ids
 from bedrock_conformance.frontend import open_session
 from bedrock_conformance.mock import MockServer
-from bedrock_conformance.targets import DUMMY
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "^([0-9a-zA-Z][ _-]?)+$"
@@ -237,18 +235,7 @@ def test_200_tags_are_not_a_validation_error_and_201_are() -> None:
 
 def _applications(server: zoo.ZooServer) -> list[dict[str, Any]]:
     assert server.mock is not None
-    return _applications_of(server.mock.url)
-
-
-def _applications_of(url: str) -> list[dict[str, Any]]:
-    """The application profiles the mock at ``url`` lists (one page holds them all here)."""
-    transport = Transport(url, "us-east-1", DUMMY)
-    try:
-        exchange = transport.send(transport.request("GET", "/inference-profiles", query={"type": "APPLICATION"}))
-    finally:
-        transport.close()
-    assert exchange.response is not None and exchange.response.status == 200
-    return list(exchange.response.json()["inferenceProfileSummaries"])
+    return application_profiles(server.mock.url)
 
 
 def test_without_allow_writes_every_write_clause_is_a_skip_saying_so(tmp_path: Path) -> None:
@@ -329,7 +316,7 @@ def _loses_created_answers(call: Call, upstream: Upstream) -> Reply:
 def test_profiles_whose_create_answer_was_lost_are_found_and_deleted(tmp_path: Path) -> None:
     with MockServer() as mock, Proxy(mock.url, _loses_created_answers) as proxy:
         result = run_conformance(proxy.url, tmp_path / "report.json", "--allow-writes")
-        leaked = _applications_of(mock.url)
+        leaked = application_profiles(mock.url)
     assert result.code == 1  # every valid Create got a 500
     # Every suite that creates enters its Creates in the session's ledger, which finds a lost answer's profile by name.
     assert [p["inferenceProfileName"] for p in leaked] == []
@@ -350,7 +337,7 @@ def test_conformant_servers_pass_every_write_clause(name: str, tmp_path: Path) -
     with MockServer() as mock:
         with Proxy(mock.url, _conformant(name)) as proxy:
             result = run_conformance(proxy.url, tmp_path / "report.json", "--allow-writes")
-        left = [p["inferenceProfileName"] for p in _applications_of(mock.url)]
+        left = [p["inferenceProfileName"] for p in application_profiles(mock.url)]
     assert result.failing == set(), {c: result.messages(c)[:1] for c in result.failing}
     assert {result.outcomes[c] for c in WRITE_CLAUSES} == {"pass"}
     assert [n for n in left if not n.startswith("bc-1-")] == []

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from mutants import Proxy, run_conformance
 from mutants._lifecycle import LIFECYCLE, LIFECYCLE_VARIANTS, SAME_TOKEN, TOO_MANY
-from zoo.runs import INTERRUPTIBLE_CLI
+from zoo.runs import INTERRUPTIBLE_CLI, application_profiles
 
 from bedrock_conformance._http import Exchange, Request, Response, Transport
 from bedrock_conformance._ledger import Ledger
@@ -39,17 +39,6 @@ HAIKU_ARN = "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthrop
 def reference_mock() -> Iterator[MockServer]:
     with MockServer() as mock:
         yield mock
-
-
-def _applications(url: str) -> list[dict]:
-    """The APPLICATION profiles a mock lists now."""
-    transport = Transport(url, "us-east-1", DUMMY)
-    try:
-        page = transport.send(transport.request("GET", "/inference-profiles", query={"type": "APPLICATION"}))
-    finally:
-        transport.close()
-    assert page.response is not None and page.response.status == 200
-    return list(page.response.json()["inferenceProfileSummaries"])
 
 
 def _error(status: int, kind: str) -> Exchange:
@@ -110,11 +99,11 @@ def test_listed_tags_are_judged_by_key_and_value(listed, wanted, gone, outcome) 
 
 
 def test_the_mock_passes_every_lifecycle_clause_and_keeps_nothing(reference_mock: MockServer, tmp_path: Path) -> None:
-    before = len(_applications(reference_mock.url))
+    before = len(application_profiles(reference_mock.url))
     result = run_conformance(reference_mock.url, tmp_path / "r.json", "--allow-writes")
     assert {c: result.outcomes[c] for c in LIFECYCLE} == dict.fromkeys(LIFECYCLE, "pass")
     assert result.code == 0
-    assert len(_applications(reference_mock.url)) == before == 0
+    assert len(application_profiles(reference_mock.url)) == before == 0
 
 
 def test_a_read_only_target_skips_every_lifecycle_clause_and_writes_nothing(
@@ -146,7 +135,7 @@ def test_conformant_lifecycle_variant_has_no_failures(
     assert result.code == 0
     for clause in exercises:
         assert result.outcomes[clause] == "pass", f"{name} never exercised {clause}"
-    assert _applications(reference_mock.url) == []
+    assert application_profiles(reference_mock.url) == []
 
 
 def test_replaying_the_mock_cassettes_judges_the_recorded_lifecycle(tmp_path: Path) -> None:
@@ -181,7 +170,7 @@ def test_the_ledger_deletes_what_is_left_and_strikes_off_what_is_gone(reference_
         assert transport.options.budget == 0
     finally:
         transport.close()
-    assert _applications(reference_mock.url) == []
+    assert application_profiles(reference_mock.url) == []
 
 
 class _Holder:
@@ -231,7 +220,7 @@ def test_an_interrupted_lifecycle_leaves_no_profile_behind(path: str, after: boo
         try:
             assert holder.holding.wait(WAIT), "the run never reached the held request"
             # The lifecycle's profile exists now: the mock lists it.
-            assert any(p["inferenceProfileName"].startswith("bc-lc-") for p in _applications(mock.url))
+            assert any(p["inferenceProfileName"].startswith("bc-lc-") for p in application_profiles(mock.url))
             process.send_signal(signal.SIGINT)
             out, err = process.communicate(timeout=WAIT)
         finally:
@@ -241,7 +230,7 @@ def test_an_interrupted_lifecycle_leaves_no_profile_behind(path: str, after: boo
                 process.communicate()
         assert process.returncode == 130, err
         assert "Traceback" not in out + err
-        assert _applications(mock.url) == []
+        assert application_profiles(mock.url) == []
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["complete"] is False
     assert {c["outcome"] for c in report["clauses"] if c["id"] in (SAME_TOKEN, TOO_MANY)} <= {"skip", "pass"}
@@ -260,7 +249,7 @@ def test_the_ledger_finds_what_an_unanswered_create_made_by_its_name(reference_m
         assert ledger.pending == set()
     finally:
         transport.close()
-    assert _applications(reference_mock.url) == []
+    assert application_profiles(reference_mock.url) == []
 
 
 def test_the_shipped_lifecycle_cassette_holds_the_models_answers() -> None:

@@ -91,3 +91,14 @@ INTERRUPTIBLE_CLI = [
     "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
     "from bedrock_conformance.cli import main; sys.exit(main(sys.argv[1:]))",
 ]
+
+
+def application_profiles(url: str) -> list[dict[str, Any]]:
+    """The APPLICATION profiles the mock at ``url`` lists now (one page holds them all in these tests)."""
+    transport = Transport(url, "us-east-1", DUMMY)
+    try:
+        page = transport.send(transport.request("GET", "/inference-profiles", query={"type": "APPLICATION"}))
+    finally:
+        transport.close()
+    assert page.response is not None and page.response.status == 200
+    return list(page.response.json()["inferenceProfileSummaries"])
