@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from collections.abc import Callable
+from typing import Any
 
 from ._http import Exchange, Request, Transport, encode_label
+from ._json import loads
 from ._schemas import contract
 
 
@@ -59,26 +62,14 @@ class Ledger:
         names = self.pending
         if not names:
             return
-        the_contract = contract()
-        lister, creates = the_contract.list_operation, the_contract.create_operation.creates
-        assert creates is not None
-        size = lister.roles["pageSize"]
-        query = {lister.roles["filter"]: creates.type, size: str(lister.members[size].limit("maximum"))}
-        name_member, arn_member = the_contract.role("name"), the_contract.role("arn")
-        token: str | None = None
-        for _ in range(int(the_contract.behaviour["listEnds"].value)):
-            asked = {**query, **({the_contract.token_member: token} if token else {})}
-            exchange = self._transport.send(self._transport.request(lister.method, lister.path, query=asked))
-            if exchange.response is None or not 200 <= exchange.response.status < 300:
-                return  # left pending: the session's close tries again
-            page = exchange.response.json()
-            for summary in page.get(the_contract.list_member) or []:
-                arn = summary.get(arn_member) if isinstance(summary, dict) else None
-                if isinstance(arn, str) and summary.get(name_member) in names:
-                    self.created(arn)
-            token = page.get(the_contract.token_member)
-            if not isinstance(token, str) or not token:
-                break
+        name_member, arn_member = contract().role("name"), contract().role("arn")
+        found, _, complete = list_applications(self._transport, self._transport.send)
+        for summary in found:
+            arn = summary.get(arn_member)
+            if isinstance(arn, str) and summary.get(name_member) in names:
+                self.created(arn)
+        if not complete:
+            return  # left pending: the session's close tries again
         with self._lock:
             self._pending -= names
             self._uncertain -= names
@@ -124,3 +115,44 @@ class Ledger:
         finally:
             options.budget = budget
         return self.arns
+
+
+def list_applications(
+    transport: Transport, send: Callable[[Request], Exchange | None]
+) -> tuple[list[dict[str, Any]], Exchange | None, bool]:
+    """The APPLICATION profiles ListInferenceProfiles shows, page after page at the largest page size: the summaries,
+    the last exchange (None once ``send`` sends nothing, as a replay that holds no such page), and whether a page
+    without a nextToken was reached. An answer that is no 2xx JSON object ends the listing there."""
+    the_contract = contract()
+    lister, creates = the_contract.list_operation, the_contract.create_operation.creates
+    assert creates is not None
+    size = lister.roles["pageSize"]
+    query = {lister.roles["filter"]: creates.type, size: str(lister.members[size].limit("maximum"))}
+    found: list[dict[str, Any]] = []
+    last: Exchange | None = None
+    token: str | None = None
+    for _ in range(int(the_contract.behaviour["listEnds"].value)):
+        asked = {**query, **({the_contract.token_member: token} if token else {})}
+        exchange = send(transport.request(lister.method, lister.path, query=asked))
+        if exchange is None:
+            return found, None, False
+        last = exchange
+        page = _page(exchange)
+        if page is None:
+            return found, last, False
+        found += [p for p in page.get(the_contract.list_member) or [] if isinstance(p, dict)]
+        token = page.get(the_contract.token_member)
+        if not isinstance(token, str) or not token:
+            return found, last, True
+    return found, last, False
+
+
+def _page(exchange: Exchange) -> dict[str, Any] | None:
+    """A 2xx answer's JSON object, or None."""
+    if exchange.response is None or not 200 <= exchange.response.status < 300:
+        return None
+    try:
+        page = loads(exchange.response.body)
+    except ValueError:
+        return None
+    return page if isinstance(page, dict) else None

@@ -11,6 +11,7 @@ from typing import Any
 
 from .._engine import Session
 from .._http import CHECK_HEADER, Exchange, Request
+from .._ledger import list_applications
 from .._lifecycle_checks import (
     as_tags,
     check_created,
@@ -18,7 +19,6 @@ from .._lifecycle_checks import (
     client_errors,
     expect_error,
     expect_success,
-    json_body,
     lifecycle_rule,
     succeeded,
     tag_limit,
@@ -108,28 +108,13 @@ def _list_tags(session: Session, arn: str, check: str) -> Exchange:
 def _applications(session: Session) -> tuple[list[dict[str, Any]], Exchange | None]:
     """The APPLICATION profiles ListInferenceProfiles shows (every page, the largest page size), and its last page;
     ([], None) when a replay holds no such listing."""
-    lister = contract().list_operation
-    size = lister.roles["pageSize"]
-    creates = contract().create_operation.creates
-    assert creates is not None
-    query = {session.list_filter: creates.type, size: str(lister.members[size].limit("maximum"))}
-    found: list[dict[str, Any]] = []
-    last: Exchange | None = None
-    token: str | None = None
-    for _ in range(session.max_pages):
-        request: Request = session.target.transport.request(
-            lister.method, lister.path, query={**query, **({contract().token_member: token} if token else {})}
-        )
+
+    def send(request: Request) -> Exchange | None:
         if session.replay is not None and not session.replay.holds(request):
-            return found, None
-        last = session.send(request, listing=True)
-        page = json_body(last) if succeeded(last) else None
-        if page is None:
-            return found, last
-        found += [p for p in page.get(contract().list_member) or [] if isinstance(p, dict)]
-        token = page.get(contract().token_member)
-        if not isinstance(token, str) or not token:
-            break
+            return None
+        return session.send(request, listing=True)
+
+    found, last, _ = list_applications(session.target.transport, send)
     return found, last
 
 
