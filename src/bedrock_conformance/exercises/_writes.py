@@ -38,16 +38,20 @@ def _headers(check: str | None) -> dict[str, str] | None:
     return {CHECK_HEADER: check} if check else None
 
 
+def judge_error(session: Session, exchange: Exchange) -> None:
+    """Check an answer that is no 2xx (an error, or a redirect where none belongs) against the error clauses."""
+    if exchange.response is not None and not succeeded(exchange):
+        session.recorder.add(check_answer(exchange, strict=session.config.strict))
+
+
 def judge(session: Session, exchange: Exchange, operation: str) -> None:
-    """Check a write's answer: an error against the error clauses, a success against the operation's own answer
+    """Check a write's answer: anything but a 2xx against the error clauses, a 2xx against the operation's own answer
     clauses (CreateInferenceProfile and ListTagsForResource have some; the others answer with no members)."""
     if exchange.response is None:
         return
-    if exchange.response.status >= 400:
-        session.recorder.add(check_answer(exchange, strict=session.config.strict))
-    elif succeeded(exchange) and any(
-        c.part == "response" and c.operation == operation for c in contract().clauses.values()
-    ):
+    if not succeeded(exchange):
+        judge_error(session, exchange)
+    elif any(c.part == "response" and c.operation == operation for c in contract().clauses.values()):
         session.recorder.add(check_sibling_answer(exchange, operation))
 
 
@@ -79,8 +83,7 @@ def delete(session: Session, arn: str, check: str | None = None) -> Exchange:
     """Send DeleteInferenceProfile of ``arn``; the ledger strikes it off once it is gone."""
     exchange = session.send(session.ledger.delete_request(arn, _headers(check)), checked=False)
     session.ledger.settle(arn, exchange)
-    if exchange.response is not None and exchange.response.status >= 400:
-        session.recorder.add(check_answer(exchange, strict=session.config.strict))
+    judge(session, exchange, contract().delete_operation.name)
     return exchange
 
 

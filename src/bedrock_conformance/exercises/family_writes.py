@@ -29,9 +29,9 @@ from .._http import CHECK_HEADER, Exchange
 from .._model import Clause, Operation
 from .._schemas import contract
 from .._validator import Outcome, failing, loads, shape_validator
-from ..checks import INVALID_SIDE, VALID_SIDE, Result, check_answer, describe, expect_allowed, expect_refused
+from ..checks import INVALID_SIDE, VALID_SIDE, Result, describe, expect_allowed, expect_refused
 from ._common import exercise
-from ._writes import created_arn, delete, delete_all
+from ._writes import created_arn, delete, delete_all, judge_error
 
 # Characters that break a pattern when added to a value that keeps it; the trailing newline first (ECMA-262's '$'
 # does not match before it). Only candidates the validator finds to break the clause alone are sent.
@@ -227,8 +227,7 @@ def _send(session: Session, operation: Operation, case: _Case, clause_id: str | 
     if isinstance(name, str):
         session.ledger.creating(name)
     exchange = session.send(request, checked=False)
-    if exchange.response is not None and exchange.response.status >= 300:
-        session.recorder.add(check_answer(exchange, strict=session.config.strict))
+    judge_error(session, exchange)
     if isinstance(name, str):
         created = created_arn(exchange)
         session.ledger.answered(name, exchange, created)
@@ -386,8 +385,7 @@ def _rejudge(session: Session) -> None:
             else:
                 continue
             judged += 1
-            if exchange.response is not None and exchange.response.status >= 300:
-                session.recorder.add(check_answer(exchange, strict=session.config.strict))
+            judge_error(session, exchange)
             _judge(session, clause, operation, case, exchange, side)
         if not judged:
             session.recorder.skip(clause_id, "the cassettes hold no request that exercises this clause")
