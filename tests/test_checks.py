@@ -588,6 +588,12 @@ BODIES: list[tuple[dict[str, Any], set[str]]] = [
     ),
     ({"status": "INACTIVE"}, {"response.status.enum"}),
     ({"type": "CUSTOM"}, {"response.type.enum"}),
+    # Enum values are compared exactly: the page's values are upper case, and no other spelling is one of them.
+    ({"status": "active"}, {"response.status.enum"}),
+    ({"status": "Active"}, {"response.status.enum"}),
+    ({"type": "system_defined"}, {"response.type.enum"}),
+    ({"type": "Application"}, {"response.type.enum"}),
+    ({"status": "ACTIVE "}, {"response.status.enum"}),
     ({"description": "a" * 200}, set()),
     ({"description": "a" * 201}, {"response.description.maxLength"}),
     ({"inferenceProfileName": "a" * 64}, set()),

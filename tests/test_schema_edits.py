@@ -73,6 +73,27 @@ EDITS: dict[str, Callable[[Docs], None]] = {
 }
 
 
+# The two validator bugs of the audit in issue #16, each made in a copy of the code: a file, its (text, bug) pairs.
+# Both went unnoticed once (all tests passed with the first; the strategies' property tests with the second).
+CODE_EDITS: dict[str, tuple[str, list[tuple[str, str]]]] = {
+    "enum-compared-case-insensitively": (
+        "_validator.py",
+        [
+            (
+                '"enum": lambda v, lim: v in lim,',
+                '"enum": lambda v, lim: str(v).lower() in [str(x).lower() for x in lim],',
+            )
+        ],
+    ),
+    # ``$`` read as Python's ``$``, which also matches before a final newline (jsonschema's ``re.search`` reading):
+    # both where a pattern says ``$`` and at the end of the whole-string match.
+    "pattern-ignores-a-trailing-newline": (
+        "_ecma.py",
+        [(r'out.append(r"\Z")', r'out.append(r"(?=\n?\Z)")'), (r'r")\Z"', r'r")\n?\Z"')],
+    ),
+}
+
+
 def _copy(tmp_path: Path, edit: Callable[[Docs], None] | None) -> Path:
     root = tmp_path / "copy"
     shutil.copytree(ROOT / "src", root / "src", ignore=shutil.ignore_patterns("__pycache__"))
@@ -107,5 +128,22 @@ def test_the_unedited_copy_passes_the_page_literal_tests(tmp_path: Path) -> None
 @pytest.mark.parametrize("name", list(EDITS))
 def test_an_edit_that_contradicts_the_page_fails_the_page_literal_tests(name: str, tmp_path: Path) -> None:
     result = _page_literal_tests(_copy(tmp_path, EDITS[name]))
+    assert result.returncode == 1, f"{name} went unnoticed:\n{result.stdout[-2000:]}"
+    assert " failed" in result.stdout.splitlines()[-1], result.stdout[-2000:]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(CODE_EDITS))
+def test_the_audits_validator_bugs_fail_the_page_literal_tests(name: str, tmp_path: Path) -> None:
+    """A copy of the code with one of the audit's two bugs fails the tests that restate the page."""
+    copy = _copy(tmp_path, None)
+    module, changes = CODE_EDITS[name]
+    source = copy / "src" / "bedrock_conformance" / module
+    code = source.read_text(encoding="utf-8")
+    for text, bug in changes:
+        assert text in code, f"{name}: {text!r} is no longer in {module}; restate the bug for today's code"
+        code = code.replace(text, bug)
+    source.write_text(code, encoding="utf-8")
+    result = _page_literal_tests(copy)
     assert result.returncode == 1, f"{name} went unnoticed:\n{result.stdout[-2000:]}"
     assert " failed" in result.stdout.splitlines()[-1], result.stdout[-2000:]
