@@ -21,7 +21,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # The tests that state the page's facts as literals (statuses, bounds, patterns, enums, required members).
-PAGE_LITERAL_TESTS = ["tests/test_validator.py", "tests/test_checks.py", "tests/test_schema_edits_literals.py"]
+PAGE_LITERAL_TESTS = [
+    "tests/test_validator.py",
+    "tests/test_checks.py",
+    "tests/test_schema_edits_literals.py",
+    # The family's facts, restated from the model: operations, members, limits, errors.
+    "tests/test_contract_model.py",
+]
 
 Docs = dict[str, Any]
 
@@ -70,6 +76,16 @@ EDITS: dict[str, Callable[[Docs], None]] = {
         "response.json", "properties", "inferenceProfileId", "pattern", change=lambda p: p.replace("-:.", "-.")
     ),
     "validation-exception-422": _set("errors.json", "$defs", "ValidationException", "x-http-status", value=422),
+    # The rest of the family (the model's limits, restated by the same literal tests).
+    "list-maxResults-maximum-999": _set(
+        "operations.json", "$defs", "ListInferenceProfiles", "properties", "maxResults", "maximum", value=999
+    ),
+    "tag-list-maxItems-199": _set("operations.json", "$defs", "TagList", "maxItems", value=199),
+    "tag-key-maxLength-127": _set("operations.json", "$defs", "TagKey", "maxLength", value=127),
+    "client-request-token-maxLength-255": _set(
+        "operations.json", "$defs", "CreateInferenceProfile", "properties", "clientRequestToken", "maxLength", value=255
+    ),
+    "taggable-arn-maxLength-1010": _set("operations.json", "$defs", "TaggableResourcesArn", "maxLength", value=1010),
 }
 
 
