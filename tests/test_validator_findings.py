@@ -115,11 +115,11 @@ def test_a_list_request_is_judged_under_its_own_clauses_and_the_referenced_docum
 def test_a_wrong_type_stops_the_members_checks_and_says_what_it_is() -> None:
     assert rows(validate_operation("ListInferenceProfiles", {"maxResults": 2.5, "type": 7})) == [
         ("model.body.type", PASS, "", {"maxResults": 2.5, "type": 7}, "is a object", "type", "object"),
-        ("model.maxResults.type", FAIL, "/maxResults", 2.5, "2.5 is a JSON number, not a integer", "type", "integer"),
+        ("model.maxResults.type", FAIL, "/maxResults", 2.5, "2.5 is a JSON number, not an integer", "type", "integer"),
         ("response.type.type", FAIL, "/type", 7, "7 is a JSON integer, not a string", "type", "string"),
     ]
     assert rows(validate_operation("ListInferenceProfiles", [None])) == [
-        ("model.body.type", FAIL, "", [None], "[null] is a JSON array, not a object", "type", "object"),
+        ("model.body.type", FAIL, "", [None], "[null] is a JSON array, not an object", "type", "object"),
     ]
     # 1000.0 is an integer in JSON Schema; 1001 is above the maximum.
     assert failing(validate_operation("ListInferenceProfiles", {"maxResults": 1000.0})) == set()
@@ -133,7 +133,7 @@ def test_a_wrong_type_stops_the_members_checks_and_says_what_it_is() -> None:
         1000,
     )
     assert rows(validate_operation("ListInferenceProfiles", {"maxResults": True}))[1][4] == (
-        "true is a JSON boolean, not a integer"
+        "true is a JSON boolean, not an integer"
     )
     assert rows(validate_operation("ListInferenceProfiles", {"nextToken": None}))[1][4] == (
         "null is a JSON null, not a string"

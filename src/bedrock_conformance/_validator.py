@@ -174,7 +174,8 @@ class _Node:
                 if ok:
                     out.append(Finding(type_clause, _PASS, pointer, recorded, kept, "type", expected))
                 else:
-                    message = f"{_shown(value, sensitive)} is a JSON {_json_type(value)}, not a {expected}"
+                    article = "an" if expected[:1] in "aeiou" else "a"
+                    message = f"{_shown(value, sensitive)} is a JSON {_json_type(value)}, not {article} {expected}"
                     out.append(Finding(type_clause, _FAIL, pointer, recorded, message, "type", expected))
             if not ok:
                 return

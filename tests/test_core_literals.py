@@ -1,0 +1,186 @@
+"""Small pieces of the contract core, each pinned by a literal table: the instant an RFC 3339 date-time names, how
+several checks' outcomes combine, which clauses the strategies break, and the flags a List page's checks pass on.
+
+Expected values come from the page (GetInferenceProfile's request and response members and their constraints), from
+RFC 3339, or from Python's ``datetime`` (not the code under test) for the minutes since 1970.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from bedrock_conformance import _strategies
+from bedrock_conformance._datetimes import Instant, instant
+from bedrock_conformance._findings import worst
+from bedrock_conformance._validator import Outcome, validate_list_page, validate_request_member
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def minute(year: int, month: int, day: int, hour: int, minutes: int) -> int:
+    """Minutes since 1970 of a UTC date and time, by the standard library."""
+    return int((dt.datetime(year, month, day, hour, minutes, tzinfo=dt.timezone.utc) - EPOCH).total_seconds()) // 60
+
+
+# ------------------------------------------------------------------------------------------------ instants
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1970-01-01T00:00:00Z", Instant(0, 0, "")),
+        ("1970-01-01T00:00:00.000Z", Instant(0, 0, "")),
+        ("1970-01-01T00:00:00.500Z", Instant(0, 0, "5")),
+        ("1970-01-01T00:00:00.050Z", Instant(0, 0, "05")),
+        ("1970-01-01T00:00:00.000000001Z", Instant(0, 0, "000000001")),
+        ("1970-01-01T00:01:59Z", Instant(1, 59, "")),
+        ("1970-01-02T00:00:00z", Instant(24 * 60, 0, "")),
+        # An offset names the same instant in another zone: hours and minutes both count, east is ahead of UTC.
+        ("1970-01-01T05:30:00+05:30", Instant(0, 0, "")),
+        ("1969-12-31T19:00:00-05:00", Instant(0, 0, "")),
+        ("1969-12-31T23:15:00-00:45", Instant(0, 0, "")),
+        ("1970-01-01T00:00:00+00:00", Instant(0, 0, "")),
+        ("2024-02-29T12:34:56.789+00:00", Instant(minute(2024, 2, 29, 12, 34), 56, "789")),
+        ("2024-09-30T00:00:00-07:00", Instant(minute(2024, 9, 30, 7, 0), 0, "")),
+        # A leap second is the 60th second of the day's last UTC minute, in whatever offset it is written.
+        ("2016-12-31T23:59:60Z", Instant(minute(2016, 12, 31, 23, 59), 60, "")),
+        ("2017-01-01T05:29:60+05:30", Instant(minute(2016, 12, 31, 23, 59), 60, "")),
+    ],
+)
+def test_the_instant_a_date_time_names(text: str, expected: Instant) -> None:
+    got = instant(text)
+    assert got == expected
+    assert got is not None and type(got.minute) is int and type(got.second) is int
+
+
+@pytest.mark.parametrize(
+    "text", ["yesterday", "2023-02-29T00:00:00Z", "2024-09-30T00:00:00", "2024-09-30 00:00:00Z", "2016-12-31T12:00:60Z"]
+)
+def test_a_string_that_is_no_date_time_has_no_instant(text: str) -> None:
+    assert instant(text) is None
+
+
+def test_instants_order_as_time_does() -> None:
+    earlier, later = instant("2024-01-01T00:00:00Z"), instant("2024-01-01T00:00:00.000000001Z")
+    assert earlier is not None and later is not None and earlier < later
+    assert instant("2024-01-01T01:00:00+01:00") == instant("2024-01-01T00:00:00.000Z")
+    assert instant("2016-12-31T23:59:60Z") < instant("2017-01-01T00:00:00Z")  # type: ignore[operator]
+
+
+# ------------------------------------------------------------------------------------------------ outcomes
+@pytest.mark.parametrize(
+    ("outcomes", "expected"),
+    [
+        ([], Outcome.SKIP),
+        ([Outcome.SKIP], Outcome.SKIP),
+        ([Outcome.SKIP, Outcome.PASS], Outcome.PASS),
+        ([Outcome.PASS, Outcome.SKIP], Outcome.PASS),
+        ([Outcome.PASS, Outcome.DEVIATION, Outcome.PASS], Outcome.DEVIATION),
+        ([Outcome.DEVIATION, Outcome.FAIL, Outcome.SKIP], Outcome.FAIL),
+        ([Outcome.FAIL, Outcome.PASS], Outcome.FAIL),
+    ],
+)
+def test_a_clause_checked_several_times_gets_the_worst_outcome(outcomes: list[Outcome], expected: Outcome) -> None:
+    assert worst(outcomes) is expected
+    assert worst(iter(outcomes)) is expected
+
+
+# ------------------------------------------------------------------------------------------------ strategy clauses
+def test_the_request_clauses_are_the_identifiers_three_constraints() -> None:
+    assert [c.id for c in _strategies.request_clauses()] == [
+        "request.inferenceProfileIdentifier.minLength",
+        "request.inferenceProfileIdentifier.maxLength",
+        "request.inferenceProfileIdentifier.pattern",
+    ]
+
+
+# GetInferenceProfile's response: each member's type and its page constraints, the model's required members, and the
+# body's own type and content type.
+RESPONSE_CLAUSES = {
+    "response.body.type",
+    "response.body.contentType",
+    "response.createdAt.type",
+    "response.createdAt.format",
+    "response.updatedAt.type",
+    "response.updatedAt.format",
+    *(f"response.description.{k}" for k in ("type", "minLength", "maxLength", "pattern")),
+    *(
+        f"response.{m}.{k}"
+        for m in ("inferenceProfileArn", "inferenceProfileId", "inferenceProfileName")
+        for k in ("type", "minLength", "maxLength", "pattern", "required")
+    ),
+    *(f"response.models.{k}" for k in ("type", "minItems", "maxItems", "required")),
+    "response.models.items.type",
+    "response.models.modelArn.type",
+    "response.models.modelArn.pattern",
+    *(f"response.{m}.{k}" for m in ("status", "type") for k in ("type", "enum", "required")),
+}
+
+
+def test_the_response_clauses_are_the_pages() -> None:
+    assert {c.id for c in _strategies.response_clauses()} == RESPONSE_CLAUSES
+
+
+def test_every_response_clause_but_the_content_type_can_be_broken_in_a_body() -> None:
+    # A body can break every clause but the content type, which is a header (its keyword is no JSON Schema one).
+    assert {c.id for c in _strategies.breakable_response_clauses()} == RESPONSE_CLAUSES - {"response.body.contentType"}
+
+
+# ------------------------------------------------------------------------------------------------ validator flags
+def test_a_request_member_is_judged_under_its_own_name() -> None:
+    findings = validate_request_member("inferenceProfileIdentifier", "")
+    assert {(f.clause, f.outcome) for f in findings} == {
+        ("request.inferenceProfileIdentifier.minLength", Outcome.FAIL),
+        ("request.inferenceProfileIdentifier.maxLength", Outcome.PASS),
+        ("request.inferenceProfileIdentifier.pattern", Outcome.FAIL),
+    }
+
+
+ARN = "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-haiku-20240307-v1:0"
+SUMMARY: dict[str, Any] = {
+    "inferenceProfileName": "US Anthropic Claude 3 Haiku",
+    "inferenceProfileArn": ARN,
+    "inferenceProfileId": "us.anthropic.claude-3-haiku-20240307-v1:0",
+    "models": [{"modelArn": "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0"}],
+    "status": "ACTIVE",
+    "type": "SYSTEM_DEFINED",
+    # A comma: outside the page's description pattern, as real AWS is recorded to answer (a deviation).
+    "description": "Routes requests to Claude 3 Haiku in us-east-1, us-west-2.",
+}
+
+
+PAGE = {"inferenceProfileSummaries": [SUMMARY, {**SUMMARY, "description": "Plain"}]}
+
+
+def test_strict_turns_a_lists_deviations_into_failures() -> None:
+    page = PAGE
+    lenient = {(f.clause, f.outcome) for f in validate_list_page(page) if f.outcome is not Outcome.PASS}
+    strict = {(f.clause, f.outcome) for f in validate_list_page(page, strict=True) if f.outcome is not Outcome.PASS}
+    assert lenient == {("response.description.pattern", Outcome.DEVIATION)}
+    assert strict == {("response.description.pattern", Outcome.FAIL)}
+
+
+def test_show_sensitive_is_passed_on_to_each_listed_profile() -> None:
+    """The description is sensitive in the model: its value is redacted unless the user asks to see it."""
+    page = PAGE
+    (hidden,) = [f for f in validate_list_page(page) if f.outcome is not Outcome.PASS]
+    (shown,) = [f for f in validate_list_page(page, show_sensitive=True) if f.outcome is not Outcome.PASS]
+    assert hidden.clause == shown.clause == "response.description.pattern"
+    assert (hidden.value, shown.value) == ("<redacted>", SUMMARY["description"])
+    assert hidden.pointer == shown.pointer == "/inferenceProfileSummaries/0/description"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"{", "the body is not JSON (Expecting property name enclosed in double quotes at offset 1): '{'"),
+        (b"[1]", "[1] is a JSON array, not an object"),
+        ([1], "[1] is a JSON array, not an object"),
+    ],
+)
+def test_a_list_answer_that_is_no_json_object_fails_the_body_type(body: Any, message: str) -> None:
+    findings = validate_list_page(body)
+    assert [(f.clause, f.outcome, f.pointer, f.message) for f in findings] == [
+        ("response.body.type", Outcome.FAIL, "", message)
+    ]
