@@ -8,14 +8,17 @@ RFC 3339, or from Python's ``datetime`` (not the code under test) for the minute
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
 
-from bedrock_conformance import _strategies
+from bedrock_conformance import _strategies, checks
 from bedrock_conformance._datetimes import Instant, instant
 from bedrock_conformance._findings import worst
-from bedrock_conformance._validator import Outcome, validate_list_page, validate_request_member
+from bedrock_conformance._http import Exchange, Request, Response
+from bedrock_conformance._schemas import SchemaError, contract
+from bedrock_conformance._validator import Outcome, error_type, validate_list_page, validate_request_member
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
@@ -184,3 +187,116 @@ def test_a_list_answer_that_is_no_json_object_fails_the_body_type(body: Any, mes
     assert [(f.clause, f.outcome, f.pointer, f.message) for f in findings] == [
         ("response.body.type", Outcome.FAIL, "", message)
     ]
+
+
+# ------------------------------------------------------------------------------------------------ verdicts
+def _result(outcome: Outcome, side: str | None = None, message: str = "m") -> checks.Result:
+    return checks.Result("request.inferenceProfileIdentifier.pattern", outcome, message, side=side)
+
+
+def test_a_verdict_keeps_the_checks_it_was_decided_on_and_the_ones_left_undecided() -> None:
+    passed, throttled = _result(Outcome.PASS), _result(Outcome.SKIP, message="stayed HTTP 429 ThrottlingException")
+    failed = _result(Outcome.FAIL)
+    cases = [
+        ([passed, throttled], Outcome.PASS),
+        ([failed, throttled], Outcome.FAIL),
+        ([throttled], Outcome.SKIP),
+        ([], Outcome.SKIP),
+    ]
+    for results, outcome in cases:
+        verdict = checks.clause_verdict(results)
+        assert verdict.outcome is outcome
+        assert verdict.decided == [r for r in results if r.outcome is not Outcome.SKIP]
+        assert verdict.inconclusive == [r for r in results if r.outcome is Outcome.SKIP]
+    assert checks.clause_verdict([throttled]).reason == "1 of 1 answers stayed HTTP 429 ThrottlingException"
+    assert checks.clause_verdict([], "writes are not allowed").reason == "writes are not allowed"
+    assert checks.clause_verdict([]).reason == "no check of this clause ran against this target"
+
+
+def test_a_one_sided_verdict_keeps_its_checks_too() -> None:
+    valid, invalid_throttled = _result(Outcome.PASS, "valid"), _result(Outcome.SKIP, "invalid", "stayed HTTP 429")
+    verdict = checks.clause_verdict([valid, invalid_throttled])
+    assert verdict.outcome is Outcome.SKIP
+    assert (verdict.decided, verdict.inconclusive) == ([valid], [invalid_throttled])
+    assert verdict.reason == (
+        "its invalid side is undecided: 1 of 1 answers stayed HTTP 429; 1 valid-side check decided, none failed"
+    )
+
+
+# ------------------------------------------------------------------------------------------------ bodies
+def test_bodies_differing_only_inside_a_list_are_different() -> None:
+    other = {"modelArn": "arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-3-haiku-20240307-v1:0"}
+    assert checks.same_body(SUMMARY, dict(SUMMARY))
+    assert not checks.same_body(SUMMARY, {**SUMMARY, "models": [other]})
+    assert not checks.same_body(SUMMARY, {**SUMMARY, "models": [*SUMMARY["models"], other]})
+    # Timestamps are compared as instants, text as written.
+    assert checks.same_body(
+        {**SUMMARY, "createdAt": "2024-01-01T00:00:00Z"}, {**SUMMARY, "createdAt": "2024-01-01T01:00:00.0+01:00"}
+    )
+    assert not checks.same_body(
+        {**SUMMARY, "description": "2024-01-01T00:00:00Z"}, {**SUMMARY, "description": "2024-01-01T00:00:00.0Z"}
+    )
+
+
+def _get(body: Any) -> Exchange:
+    return Exchange(
+        Request("GET", "http://127.0.0.1:1/inference-profiles/x"), Response(200, {}, json.dumps(body).encode())
+    )
+
+
+def test_a_profile_answered_for_another_identifier_fails_identifies_profile() -> None:
+    exchange = _get(SUMMARY)
+    found = checks.identifies(exchange, "us.anthropic.claude-3-haiku-20240307-v1:0", 200)
+    assert found is not None
+    assert (found.clause, found.outcome, found.exchange) == (
+        "behaviour.inferenceProfileIdentifier.identifiesProfile",
+        Outcome.PASS,
+        exchange,
+    )
+    wrong = checks.identifies(exchange, "eu.anthropic.claude-3-haiku-20240307-v1:0", 200)
+    assert wrong is not None
+    assert (wrong.clause, wrong.outcome, wrong.exchange) == (
+        "behaviour.inferenceProfileIdentifier.identifiesProfile",
+        Outcome.FAIL,
+        exchange,
+    )
+    assert wrong.message == (
+        '"eu.anthropic.claude-3-haiku-20240307-v1:0" answered with the profile whose inferenceProfileId is'
+        ' "us.anthropic.claude-3-haiku-20240307-v1:0"'
+    )
+
+
+def test_the_arn_resource_type_is_what_comes_before_the_first_slash() -> None:
+    arn = "arn:aws:bedrock:us-east-1:123456789012:inference-profile/a/b"
+    results = checks.check_profile_shape({**SUMMARY, "inferenceProfileArn": arn, "inferenceProfileId": "b"}, None)
+    assert [(r.clause, r.outcome) for r in results] == [
+        ("behaviour.inferenceProfileArn.endsWithId", Outcome.PASS),
+        ("behaviour.inferenceProfileArn.resourceType", Outcome.PASS),
+    ]
+
+
+# ------------------------------------------------------------------------------------------------ error types
+@pytest.mark.parametrize(
+    ("headers", "body", "expected"),
+    [
+        (
+            {"x-amzn-ErrorType": "ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/"},
+            {},
+            "ValidationException",
+        ),
+        # botocore keeps what follows the last '#' of the part before the first ':'.
+        ({}, {"__type": "com.amazon.coral.validate#ValidationException"}, "ValidationException"),
+        ({}, {"__type": "a#b#ThrottlingException:http://x"}, "ThrottlingException"),
+        ({}, {"code": 7, "Code": "AccessDeniedException"}, "AccessDeniedException"),
+        ({}, {"code": 7}, None),
+        ({}, {"__type": ""}, None),
+        ({"X-Amzn-Errortype": "  "}, {"Code": "ResourceNotFoundException"}, "ResourceNotFoundException"),
+    ],
+)
+def test_the_error_type_is_read_as_botocore_reads_it(headers: dict[str, str], body: Any, expected: str | None) -> None:
+    assert error_type(headers, body) == expected
+
+
+def test_an_operation_the_schemas_do_not_describe_is_named_in_the_error() -> None:
+    with pytest.raises(SchemaError, match=r"^no operation 'GetFoundationModel' in schemas/$"):
+        contract().operation("GetFoundationModel")
