@@ -18,6 +18,7 @@ import io
 import json
 import os
 import platform
+import runpy
 import sys
 from collections.abc import Iterator
 from types import ModuleType
@@ -28,6 +29,7 @@ import pytest
 from bedrock_conformance._http import Transport
 from bedrock_conformance.mock import MockServer
 from bedrock_conformance.sdk._adapter import _answer
+from bedrock_conformance.sdk._env import PYTHON_ADAPTER
 from bedrock_conformance.targets import DUMMY
 
 FORCE = "x-bedrock-conformance-force-error"
@@ -341,3 +343,17 @@ def test_main_for_aiobotocore_needs_aiobotocore(pa: ModuleType, monkeypatch: pyt
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     with pytest.raises(ModuleNotFoundError, match="aiobotocore"):
         pa.main()
+
+
+def test_run_as_a_script_it_serves_the_sdk_named_on_stdout_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As the suites start it (``python _pyadapter.py boto3``): answers go to the stdout it found, prints to stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    monkeypatch.setattr(sys, "argv", [str(PYTHON_ADAPTER), "boto3"])
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps({"id": 4, "op": "hello"}) + "\n"))
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "stderr", err)
+    runpy.run_path(str(PYTHON_ADAPTER), run_name="__main__")
+    assert sys.stdout is err  # a library's print cannot break the protocol
+    print("a library's chatter")
+    assert [json.loads(line)["id"] for line in out.getvalue().splitlines()] == [4]
+    assert err.getvalue() == "a library's chatter\n"
