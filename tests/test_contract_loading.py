@@ -11,10 +11,12 @@ import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
+from bedrock_conformance import _schemas
 from bedrock_conformance._schemas import Clause, SchemaError, data_dir, load_contract, schemas_dir
 
 
@@ -298,3 +300,30 @@ def test_data_dir_finds_the_project_folders_or_says_where_it_looked() -> None:
     assert data_dir("cassettes").name == "cassettes"
     with pytest.raises(SchemaError, match=r"^no nowhere/ found \(looked in .*nowhere and .*nowhere\)$"):
         data_dir("nowhere")
+
+
+def test_data_dir_prefers_the_folders_a_wheel_ships(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A wheel ships schemas/ and cassettes/ under bedrock_conformance/_data, the suites as bedrock_conformance.suites.
+    for shipped in ("_data/schemas", "_data/cassettes", "suites"):
+        (tmp_path / shipped).mkdir(parents=True)
+    monkeypatch.setattr(_schemas, "resources", SimpleNamespace(files=lambda package: tmp_path))
+    assert data_dir("schemas") == tmp_path / "_data" / "schemas"
+    assert data_dir("cassettes") == tmp_path / "_data" / "cassettes"
+    assert data_dir("suites") == tmp_path / "suites"
+
+
+def test_an_operation_schemas_does_not_define_is_refused_by_name() -> None:
+    contract = load_contract()
+    assert contract.operation("ListTagsForResource").name == "ListTagsForResource"
+    with pytest.raises(SchemaError, match=r"^no operation 'GetFoundationModel' in schemas/$"):
+        contract.operation("GetFoundationModel")
+
+
+def test_an_operation_drift_json_does_not_index_is_refused(tmp_path: Path) -> None:
+    def unlist(documents: dict[str, dict[str, Any]]) -> None:
+        del documents["drift.json"]["x-operations"]["UntagResource"]
+
+    with pytest.raises(
+        SchemaError, match=r"^operations\.json defines UntagResource but drift\.json x-operations does not list it$"
+    ):
+        load_contract(_copy(tmp_path, unlist))

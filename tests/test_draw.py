@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bedrock_conformance._draw import draw
+from bedrock_conformance._draw import _no_source_constants, draw
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "bedrock_conformance"
 PROVIDERS = "hypothesis.internal.conjecture.providers"
@@ -79,3 +80,22 @@ def test_only_the_draw_module_touches_hypothesis_internals() -> None:
         str(path.relative_to(SRC)) for path in SRC.rglob("*.py") if "hypothesis.internal" in path.read_text("utf-8")
     )
     assert touching == ["_draw.py"]
+
+
+def test_under_a_hypothesis_without_the_providers_module_the_switch_does_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    provider = _provider()
+    original = getattr(provider, PATCHED)
+    monkeypatch.setitem(sys.modules, PROVIDERS, None)  # the import now fails as on another Hypothesis layout
+    with _no_source_constants():
+        assert getattr(provider, PATCHED) is original, "patched a method it could not import"
+    assert getattr(provider, PATCHED) is original
+
+
+def test_under_a_hypothesis_without_the_method_the_switch_adds_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    provider = _provider()
+    monkeypatch.delattr(provider, PATCHED)
+    with _no_source_constants():
+        assert not hasattr(provider, PATCHED), "installed a method this Hypothesis does not have"
+    assert not hasattr(provider, PATCHED), "left a method behind that this Hypothesis does not have"

@@ -228,7 +228,8 @@ def _forcing(seq: list[Node], target: tuple[int, ...], path: tuple[int, ...] = (
             j = target[len(here)]
             forced[here] = j
             forced.update(_forcing(list(arg[1][j]), target, (*here, j)))
-        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
+        # A node a site lies inside is a group, a branch or a repeat (all _sites descends into): never false.
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT):  # pragma: no branch
             forced[here] = max(arg[0], 1)
             forced.update(_forcing(list(arg[2]), target, (*here, 0)))
     return forced

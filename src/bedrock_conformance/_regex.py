@@ -190,7 +190,7 @@ def _build(
             continue
         if broken is not None and broken[0] == here:
             if broken[1] == "char":
-                out.append(next(ch for ch in INTRUDERS[62:] if not _allows(node, ch)))
+                out.append(_outsider(node))
             else:
                 lo, hi = arg[0], arg[1]
                 count = lo - 1 if broken[1] == "fewer" else hi + 1
@@ -249,6 +249,20 @@ def pump(value: str, length: int, valid: Callable[[str], bool]) -> str | None:
                 if valid(grown):
                     return grown
     return None
+
+
+def _outsider(node: Node) -> str:
+    """A character ``node`` does not allow: punctuation first, then space, the extra intruders, digits and letters,
+    then the ends of its class's ranges (a negated class of letters, or of characters no intruder is, has none
+    among the intruders)."""
+    candidates = INTRUDERS[62:] + INTRUDERS[:62]
+    op, arg = node
+    if op is _c.NOT_LITERAL:
+        candidates += chr(arg)
+    elif op is _c.IN:
+        ranges = _cls(arg).ranges
+        candidates += "".join(chr(lo) for lo, _ in ranges) + "".join(chr(hi + 1) for _, hi in ranges if hi < 0x10FFFF)
+    return next(ch for ch in candidates if not _allows(node, ch))
 
 
 def _allows(node: Node, ch: str) -> bool:

@@ -32,10 +32,11 @@ _FORMATS: dict[str, Callable[[str], bool]] = {"date-time": is_datetime}
 
 
 def _json_type(value: Any) -> str:
+    """'a JSON integer'; a value no JSON text reads as (a datetime an SDK parsed, a tuple) is 'a Python datetime'."""
     for name in ("null", "boolean", "integer", "number", "string", "array", "object"):
         if _TYPES[name](value):
-            return name
-    return type(value).__name__
+            return f"a JSON {name}"
+    return f"a Python {type(value).__name__}"
 
 
 def _unique(items: list[Any]) -> bool:
@@ -98,7 +99,10 @@ _TO_JSON = json.JSONEncoder(ensure_ascii=False).encode
 def _shown(value: Any, sensitive: bool) -> str:
     if sensitive and isinstance(value, str):
         return f"{REDACTED} ({len(value)} characters)"
-    text = _TO_JSON(value)
+    try:
+        text = _TO_JSON(value)
+    except (TypeError, ValueError):  # no JSON value (a datetime an SDK parsed, bytes): shown as Python writes it
+        text = repr(value)
     return text if len(text) <= 120 else f"{text[:100]}…{text[-10:]} ({len(text)} characters)"
 
 
@@ -175,7 +179,7 @@ class _Node:
                     out.append(Finding(type_clause, _PASS, pointer, recorded, kept, "type", expected))
                 else:
                     article = "an" if expected[:1] in "aeiou" else "a"
-                    message = f"{_shown(value, sensitive)} is a JSON {_json_type(value)}, not {article} {expected}"
+                    message = f"{_shown(value, sensitive)} is {_json_type(value)}, not {article} {expected}"
                     out.append(Finding(type_clause, _FAIL, pointer, recorded, message, "type", expected))
             if not ok:
                 return
@@ -426,7 +430,7 @@ def validate_error(status: int, headers: Mapping[str, str], body: Any) -> list[F
             Outcome.PASS if is_object else Outcome.FAIL,
             "",
             None,
-            "the body is a JSON object" if is_object else (problem or f"the body is a JSON {_json_type(parsed)}"),
+            "the body is a JSON object" if is_object else (problem or f"the body is {_json_type(parsed)}"),
             "type",
             "object",
         )
@@ -470,7 +474,7 @@ def validate_error(status: int, headers: Mapping[str, str], body: Any) -> list[F
                     Outcome.PASS if ok else Outcome.FAIL,
                     f"/{message_members[0]}",
                     value,
-                    "is a string" if ok else f"{message_members[0]} is a JSON {_json_type(value)}, not a string",
+                    "is a string" if ok else f"{message_members[0]} is {_json_type(value)}, not a string",
                     "type",
                 )
             )
