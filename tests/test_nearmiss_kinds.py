@@ -123,3 +123,39 @@ def test_an_optional_group_is_taken_where_its_inside_is_broken() -> None:
         # The group twice, one more than its maximum.
         "count": ("a-a-b",),
     }
+
+
+# An alternation's near misses, from _alternatives' rules: one option's last letter changed (to the first of f, q, x,
+# z that differs from it, ignoring case), a plural, a part added ('-x', or the options' shared leading separator and
+# 'x'); with a part between separators dropped at either end; '-foo' when the options share a leading separator; and
+# each given word (with that separator) of at least half the shortest and at most twice the longest option's length.
+ALTERNATIVES = [
+    (["-us-gov", "-cn"], (), ["-us-gof", "-us-govs", "-us-gov-x", "-us", "-gov", "-cf", "-cns", "-cn-x", "-foo"]),
+    (["-us-gov-x"], (), ["-us-gov-f", "-us-gov-xs", "-us-gov-x-x", "-us-gov", "-gov-x", "-foo"]),
+    # Upper-case letters are part of a part, not separators; an upper-case last letter is changed ignoring case.
+    (["-usGov"], (), ["-usGof", "-usGovs", "-usGov-x", "-foo"]),
+    (["-ABF"], (), ["-ABq", "-ABFs", "-ABF-x", "-foo"]),
+    # No shared separator: options starting with one letter, or with different ones, have none.
+    (["us", "uk"], (), ["uf", "uss", "us-x", "uks", "uk-x"]),
+    (["", "us", "cn"], (), ["uf", "uss", "us-x", "cf", "cns", "cn-x"]),
+    # Words of 3 to 12 characters for options of 6 (after the separator).
+    (
+        ["-abcdef"],
+        ("ab", "abc", "x" * 12, "y" * 13),
+        ["-abcdeq", "-abcdefs", "-abcdef-x", "-foo", "-abc", "-" + "x" * 12],
+    ),
+    ([], ("ab",), []),
+]
+
+
+def test_the_near_misses_of_an_alternation() -> None:
+    from bedrock_conformance._near import _alternatives
+
+    for options, words, expected in ALTERNATIVES:
+        assert _alternatives(options, words) == expected, options
+
+
+def test_a_word_of_several_letters_is_also_capitalised() -> None:
+    # Words start at 'a' and at 'c' (after a digit): each upper-cased, 'ab' capitalised, the run 'ab1c' upper-cased.
+    assert near_miss_examples_by_kind("ab1c")["case"] == ("AB1c", "Ab1c", "AB1C", "ab1C")
+    assert near_miss_examples_by_kind("ab")["case"] == ("AB", "Ab")
