@@ -25,7 +25,7 @@ from bedrock_conformance._matrix import markdown_matrix
 from bedrock_conformance._schemas import SchemaError
 from bedrock_conformance._validator import Outcome, validate_list_page
 from bedrock_conformance.checks import Result
-from bedrock_conformance.report import _exchange_parts
+from bedrock_conformance.report import _exchange_parts, render_terminal
 
 # The published us.anthropic.claude-3-haiku-20240307-v1:0 profile, as GetInferenceProfile answers it.
 HAIKU = {
@@ -202,6 +202,27 @@ def test_the_reports_show_baseline_notes_stale_entries_and_a_missing_package(
     markdown = md.read_text(encoding="utf-8")
     assert "\n\nKnown failure (baseline): names carry periods\n\n" in markdown
     assert "| boto3 | not installed |" in markdown
+
+
+def test_on_a_wide_terminal_a_reproduce_line_that_fits_is_kept_whole() -> None:
+    command = "curl -sS -i -X GET http://127.0.0.1:1/inference-profiles/x"
+    failure = {"message": "status 500", "reproduce": command}
+    report = {
+        "tool": {"version": "9.9"},
+        "target": "mock",
+        "seed": 4,
+        "clauses": [{"id": "response.status.enum", "outcome": "fail", "checks": 1, "failures": [failure]}],
+        "stale_baseline": [],
+        "complete": True,
+        "summary": {"pass": 0, "fail": 1, "deviation": 0, "skip": 0},
+        "requests": 1,
+    }
+    lines = render_terminal(report, width=len("    reproduce: ") + len(command)).splitlines()
+    assert lines[-3:] == [
+        "  response.status.enum: status 500",
+        "    reproduce: " + command,
+        "0 pass, 1 fail, 0 deviation, 0 skip; 1 requests",
+    ]
 
 
 def test_the_matrix_reads_the_operation_from_a_clause_id_when_an_entry_does_not_name_it() -> None:
