@@ -137,7 +137,8 @@ def describe_failure(exc: BaseException, phase: str = "", received: int = 0) -> 
     if isinstance(exc, BrokenPipeError):
         return "the target closed the connection while the request was being sent"
     if isinstance(exc, http.client.IncompleteRead):
-        expected = f" of {len(exc.partial) + exc.expected}" if exc.expected is not None else ""
+        # ``received`` came in earlier reads, ``partial`` in this one, and ``expected`` more bytes were still owed.
+        expected = f" of {received + len(exc.partial) + exc.expected}" if exc.expected is not None else ""
         return f"the connection closed mid-body: {received + len(exc.partial)}{expected} bytes read"
     if isinstance(exc, http.client.BadStatusLine):
         line = str(exc.args[0] if exc.args else "").strip()

@@ -262,9 +262,6 @@ class Transport:
         """``data`` with every secret (also percent- or JSON-escaped) replaced by ``<scrubbed>``."""
         return redact_bytes(data, self.secrets())
 
-    def redact_text(self, text: str) -> str:
-        return redact_text(text, self.secrets())
-
     # -------------------------------------------------------------------------------------------- connections
     def _context(self) -> ssl.SSLContext:
         context = ssl.create_default_context()

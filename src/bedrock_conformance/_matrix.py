@@ -51,11 +51,6 @@ def grouped(entries: Sequence[Mapping[str, Any]]) -> list[tuple[str, str, list[M
     return groups
 
 
-def ordered(entries: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """The entries with the page's operation first, each operation's in the order they come."""
-    return [e for operation in operations_in(entries) for e in entries if operation_of(e) == operation]
-
-
 def markdown_matrix(entries: Sequence[Mapping[str, Any]], marks: Mapping[str, str]) -> list[str]:
     """Operation × part as a Markdown table: each cell counts the clauses by outcome (``✔ 12 ≈ 1 – 3``)."""
     parts = _parts_in(entries)

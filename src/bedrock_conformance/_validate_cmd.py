@@ -94,6 +94,10 @@ def _documents(path: Path, operation: str | None) -> list[tuple[str, str, Any]]:
 
 def _check(operation: str, body: Any, strict: bool, show_sensitive: bool) -> list[Finding]:
     the_contract = contract()
+    if isinstance(body, str):
+        # A JSON string is a value already read, not text to read again: the validators take a str as the raw body,
+        # so it goes back as the JSON text it was (a saved '"{...}"' is a string, never the object inside it).
+        body = json.dumps(body)
     if operation == the_contract.list_operation.name:
         return validate_list_page(body, strict=strict, show_sensitive=show_sensitive)
     if operation == the_contract.page_operation.name:

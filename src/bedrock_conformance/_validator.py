@@ -353,8 +353,10 @@ def validate_list_page(body: Any, *, strict: bool = False, show_sensitive: bool 
     out: list[Finding] = []
     member = contract().list_member
     summaries = parsed.get(member) or []
+    checker = shape_validator(contract().response)
     for index, item in enumerate(summaries if isinstance(summaries, list) else []):
-        out += validate_response(item, strict=strict, show_sensitive=show_sensitive, pointer=f"/{member}/{index}")
+        # Each summary is a value of the page already read: a string there is a string, not a body to read again.
+        out += checker.validate(item, strict=strict, show_sensitive=show_sensitive, pointer=f"/{member}/{index}")
     return out
 
 

@@ -142,6 +142,9 @@ def _run(args: argparse.Namespace) -> int:
             raise UsageError(str(exc)) from exc
     if _wants_workers(args.pytest_args or []) and importlib.util.find_spec("xdist") is None:
         raise UsageError("-n needs pytest-xdist: pip install pytest-xdist")
+    if config.record and _wants_workers(args.pytest_args or []):
+        # Said here in one line: pytest would print the plugin's refusal and the run would end with a second one.
+        raise UsageError("--record writes one cassette per suite from one process: drop -n")
     try:
         plugin = ConformancePlugin(config)
         plugin.session = open_session(config, plugin.recorder)

@@ -88,7 +88,8 @@ def bedrock_mock(request: pytest.FixtureRequest, bedrock_mock_factory: Callable[
     """
     marker = request.node.get_closest_marker(MARKER)
     if marker is not None and marker.args:
-        raise pytest.UsageError(f"@pytest.mark.{MARKER} takes keyword arguments only (MockServer's options)")
+        # The user's mistake, in one line: no traceback through this fixture.
+        pytest.fail(f"@pytest.mark.{MARKER} takes keyword arguments only (MockServer's options)", pytrace=False)
     return bedrock_mock_factory(**(marker.kwargs if marker is not None else {}))
 
 

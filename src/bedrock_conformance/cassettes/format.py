@@ -245,7 +245,7 @@ def resolve_directory(spec: str) -> Path:
     if spec in shipped:
         return shipped[spec]
     raise CassetteError(
-        f"{spec}: no such cassette directory, and no shipped set of that name (shipped: {', '.join(shipped)})"
+        f"{spec}: no such cassette directory, and no shipped set of that name (shipped: {', '.join(shipped) or 'none'})"
     )
 
 

@@ -124,6 +124,9 @@ class Recording:
         self._active = recorder.use_cassette(str(staging), serializer="bedrock-conformance")
         try:
             self._active.__enter__()
+        except CassetteError:  # our reader's, which names the file already
+            self._active = None
+            raise
         except Exception as exc:  # vcrpy raises plain errors for unreadable files
             self._active = None
             raise CassetteError(f"{path}: {exc}") from None
