@@ -131,8 +131,8 @@ def test_a_saved_answer_that_is_a_json_string_fails_the_type_clause_even_if_it_h
     documents = json.loads(capsys.readouterr().out)["documents"]
     assert [d["kind"] for d in documents] == ["GetInferenceProfile response"] * 2
     assert [d["clauses"]["response.body.type"] for d in documents] == ["fail", "fail"]
-    assert documents[1]["findings"][0]["message"] == '"hello" is a JSON string, not a object'
-    assert documents[0]["findings"][0]["message"].endswith("(433 characters) is a JSON string, not a object")
+    assert documents[1]["findings"][0]["message"] == '"hello" is a JSON string, not an object'
+    assert documents[0]["findings"][0]["message"].endswith("(433 characters) is a JSON string, not an object")
 
 
 def test_a_list_page_whose_summary_is_a_json_string_fails_that_summary() -> None:
@@ -149,8 +149,8 @@ def test_a_saved_answer_that_is_no_object_is_judged_as_a_get_response(
     assert cli.main(["validate", "--failures-only", str(saved)]) == 1
     out = capsys.readouterr().out
     assert f"{saved}[0]: GetInferenceProfile response\n  fail      response.body.type\n" in out
-    assert "            /: 1 is a JSON integer, not a object\n" in out
-    assert "            /: null is a JSON null, not a object\n" in out
+    assert "            /: 1 is a JSON integer, not an object\n" in out
+    assert "            /: null is a JSON null, not an object\n" in out
 
 
 # ------------------------------------------------------------------------------------------------ the JSON reader
