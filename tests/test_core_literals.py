@@ -300,3 +300,25 @@ def test_the_error_type_is_read_as_botocore_reads_it(headers: dict[str, str], bo
 def test_an_operation_the_schemas_do_not_describe_is_named_in_the_error() -> None:
     with pytest.raises(SchemaError, match=r"^no operation 'GetFoundationModel' in schemas/$"):
         contract().operation("GetFoundationModel")
+
+
+def _model(region: str, **extra: str) -> dict[str, str]:
+    return {"modelArn": f"arn:aws:bedrock:{region}::foundation-model/amazon.nova-micro-v1:0", **extra}
+
+
+def test_six_models_deviate_only_when_each_is_listed_once() -> None:
+    """deviations.json: more than the page's 5 models is a deviation when each model is listed once; JSON objects
+    are equal whatever the order of their members, so a model listed twice with its members reordered is no
+    longer a deviation but a failure."""
+    regions = ["ap-northeast-1", "ap-northeast-2", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "ap-east-1"]
+    six = [_model(r, note="n") for r in regions]
+    outcome = {
+        f.clause: f.outcome for f in validate_list_page({"inferenceProfileSummaries": [{**SUMMARY, "models": six}]})
+    }
+    assert outcome["response.models.maxItems"] is Outcome.DEVIATION
+    reordered = {"note": "n", "modelArn": six[0]["modelArn"]}
+    twice = [*six[:5], reordered]
+    outcome = {
+        f.clause: f.outcome for f in validate_list_page({"inferenceProfileSummaries": [{**SUMMARY, "models": twice}]})
+    }
+    assert outcome["response.models.maxItems"] is Outcome.FAIL

@@ -202,3 +202,36 @@ def test_each_operation_places_its_members_where_the_model_binds_them() -> None:
     }
     assert set(the.operation("UntagResource").located("body")) == {"resourceARN", "tagKeys"}
     assert the.operation("CreateInferenceProfile").located("uri") == {}
+
+
+def test_a_sibling_answer_keeps_the_place_it_was_found_at() -> None:
+    from bedrock_conformance._validator import validate_answer
+
+    (broken,) = validate_answer("CreateInferenceProfile", b"{", pointer="/p")
+    assert broken.to_dict() == {
+        "clause": "CreateInferenceProfile:response.body.type",
+        "outcome": "fail",
+        "pointer": "/p",
+        "value": None,
+        "message": "the body is not JSON (Expecting property name enclosed in double quotes at offset 1): '{'",
+    }
+    failing = [
+        f
+        for f in validate_answer("ListTagsForResource", {"tags": [{"key": "k"}]}, pointer="/p")
+        if f.outcome is Outcome.FAIL
+    ]
+    assert [(f.clause, f.pointer) for f in failing] == [
+        ("ListTagsForResource:response.tags.value.required", "/p/tags/0/value")
+    ]
+
+
+def test_a_judged_request_keeps_its_exchange() -> None:
+    exchange = error("ConflictException")
+    failed = checks.expect_refused(exchange, CLAUSE, "a b", ["ValidationException"])
+    passed = checks.expect_refused(error("ValidationException"), CLAUSE, "a b", ["ValidationException"])
+    assert failed is not None and failed.exchange is exchange
+    assert passed is not None and passed.exchange is not None and passed.exchange.response is not None
+    allowed = checks.expect_allowed(exchange, CLAUSE, "ok", contract().operation("CreateInferenceProfile"))
+    refused = checks.expect_allowed(error("ValidationException"), CLAUSE, "ok", contract().operation("TagResource"))
+    assert allowed is not None and allowed.exchange is exchange
+    assert refused is not None and refused.exchange is not None and refused.exchange.response is not None
