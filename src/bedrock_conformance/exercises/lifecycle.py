@@ -333,9 +333,14 @@ def _delete_system(session: Session) -> None:
     clause = _clause("delete", "systemRefused")
     type_member, id_member = contract().role("type"), contract().role("id")
     deletable = contract().delete_operation.deletable_types
-    system = next((p for p in session.profiles() if p.get(type_member) not in deletable), None)
-    if system is None or not isinstance(system.get(id_member), str):
-        session.recorder.skip(clause, f"no listed profile of a type that cannot be deleted: {session.discovery()}")
+    profiles = session.profiles()
+    system = next(
+        (p for p in profiles if p.get(type_member) not in deletable and isinstance(p.get(id_member), str)), None
+    )
+    if system is None:
+        # The lifecycle copied a listed profile of such a type, so one is listed: none names an id to delete it by.
+        reason = f"no listed profile of a type that cannot be deleted has an {id_member} to delete it by"
+        session.recorder.skip(clause, reason)
         return
     ident = str(system[id_member])
     what = f"a Delete of the {system.get(type_member)} profile {ident!r}"
