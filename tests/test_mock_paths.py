@@ -1,0 +1,129 @@
+"""The reference mock where a conformant client rarely takes it: a region too long for an ARN, a Delete with an empty
+label, a service that raises, a status with no reason phrase, starting and stopping twice, credentials that are not
+strings, and the module's own ``python -m`` entry point.
+
+Restated: an inference profile ARN's region is at most 20 characters of ``[0-9a-z-]`` (the page's ARN pattern);
+InternalServerException is 500; the mock answers an operation it does not know with 404 UnknownOperationException.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import pytest
+from test_mock_support import HAIKU, raw
+
+from bedrock_conformance._findings import Finding
+from bedrock_conformance._validator import Outcome
+from bedrock_conformance.mock import MockServer
+from bedrock_conformance.mock._answers import rejection, situation
+from bedrock_conformance.mock._service import Reply
+
+LONG_REGION = "us-xxxxxxxxxxxxxxxxxx-1"  # botocore puts it in the aws partition; 23 characters, over the ARN's 20
+
+
+def _error(answer: Any) -> tuple[int, str, str]:
+    return answer.status, answer.error_type, json.loads(answer.body)["message"]
+
+
+def test_a_profile_that_cannot_be_rendered_in_the_callers_region_is_a_500_naming_it() -> None:
+    with MockServer() as mock:
+        answer = raw(mock, "GET", "/inference-profiles/us.anthropic.claude-3-haiku-20240307-v1%3A0", region=LONG_REGION)
+    status, kind, message = _error(answer)
+    assert (status, kind) == (500, "InternalServerException")
+    assert message.startswith(f"The reference mock failed: {HAIKU} in {LONG_REGION}: ")
+    assert f'"arn:aws:bedrock:{LONG_REGION}:123456789012:inference-profile/{HAIKU}" does not match' in message
+
+
+def test_a_delete_with_an_empty_label_is_no_operation() -> None:
+    with MockServer() as mock:
+        answer = raw(mock, "DELETE", "/inference-profiles/")
+    assert _error(answer) == (404, "UnknownOperationException", "Unknown operation: DELETE /inference-profiles/")
+
+
+def test_a_service_that_raises_is_answered_500_and_the_traceback_goes_to_stderr(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(request: Any) -> Reply:
+        raise RuntimeError("the catalogue caught fire")
+
+    with MockServer() as mock:
+        monkeypatch.setattr(mock._service, "handle", broken)
+        answer = raw(mock, "GET", "/inference-profiles")
+        monkeypatch.undo()
+        after = raw(mock, "GET", "/inference-profiles")
+    assert _error(answer) == (
+        500,
+        "InternalServerException",
+        "The reference mock failed: RuntimeError: the catalogue caught fire",
+    )
+    assert after.status == 200  # the mock keeps serving
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "RuntimeError: the catalogue caught fire" in err
+
+
+def test_a_status_without_a_reason_phrase_is_sent_with_an_empty_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    with MockServer() as mock:
+        monkeypatch.setattr(mock._service, "handle", lambda request: Reply(599, b"{}"))
+        answer = raw(mock, "GET", "/inference-profiles")
+    assert (answer.status, answer.body) == (599, b"{}")
+
+
+def test_starting_and_stopping_twice_is_harmless() -> None:
+    mock = MockServer()
+    assert mock.start() is mock
+    port = mock.port
+    assert mock.start() is mock and mock.port == port  # already serving: the same socket
+    assert raw(mock, "GET", "/inference-profiles").status == 200
+    mock.stop()
+    mock.stop()  # already stopped: nothing to do
+
+
+@pytest.mark.parametrize("credentials", [{"AKID": 5}, {7: "secret"}])
+def test_credentials_must_be_strings(credentials: Any) -> None:
+    with pytest.raises(ValueError, match=r"^credentials must map access key IDs to secret keys, both strings$"):
+        MockServer(credentials=credentials)
+
+
+def test_python_m_mock_has_its_own_program_name(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bedrock_conformance.mock.__main__ import main  # imported, not run: it parses nothing on import
+
+    monkeypatch.setattr(sys, "argv", ["python -m bedrock_conformance.mock", "--help"])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.startswith("usage: python -m bedrock_conformance.mock")
+
+
+def test_a_rejection_shows_values_as_json_and_the_whole_body_as_no_member() -> None:
+    """A true or null value is shown as JSON spells it; a finding on the whole request names no member."""
+    enum = ["SYSTEM_DEFINED", "APPLICATION"]
+    error = rejection(
+        [
+            Finding("c", Outcome.FAIL, "", True, "m", keyword="enum", limit=enum),
+            Finding("c", Outcome.FAIL, "/typeEquals", None, "m", keyword="enum", limit=enum),
+            Finding("c", Outcome.PASS, "/maxResults", 5, "m", keyword="maximum", limit=1000),
+        ],
+        names={"typeEquals": "type"},
+    )
+    assert error is not None and error.error == "ValidationException"
+    assert error.message == (
+        "2 validation errors detected: "
+        "Value 'true' at '' failed to satisfy constraint: Member must satisfy enum value set: "
+        "[SYSTEM_DEFINED, APPLICATION]; "
+        "Value 'null' at 'type' failed to satisfy constraint: Member must satisfy enum value set: "
+        "[SYSTEM_DEFINED, APPLICATION]"
+    )
+
+
+def test_a_situation_lists_only_what_it_has() -> None:
+    assert dict(situation("requestLineTooLong")) == {
+        "error": "RequestUriTooLongException",
+        "message": "The request line is longer than {limit} bytes.",
+        "limit": 8192,
+    }
+    assert dict(situation("invalidInput")) == {"error": "ValidationException"}
