@@ -9,7 +9,10 @@ InternalServerException is 500; the mock answers an operation it does not know w
 from __future__ import annotations
 
 import json
+import socket
+import struct
 import sys
+import threading
 from typing import Any
 
 import pytest
@@ -127,3 +130,27 @@ def test_a_situation_lists_only_what_it_has() -> None:
         "limit": 8192,
     }
     assert dict(situation("invalidInput")) == {"error": "ValidationException"}
+
+
+def test_a_client_that_resets_mid_request_leaves_no_traceback_and_the_mock_serves_on(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with MockServer() as mock:
+        client = socket.create_connection(("127.0.0.1", mock.port))
+        client.sendall(b"GET /inference-profiles HTTP/1.1\r\nHost: mock\r\n")  # the headers never end
+        httpd = mock._httpd
+        assert httpd is not None
+        for _ in range(1000):  # until the handler holds the connection (not a timing assertion: a bounded wait)
+            with httpd._lock:
+                if httpd._connections:
+                    break
+            threading.Event().wait(0.01)
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        client.close()  # a TCP reset
+        for _ in range(1000):  # until the handler let it go
+            with httpd._lock:
+                if not httpd._connections:
+                    break
+            threading.Event().wait(0.01)
+        assert raw(mock, "GET", "/inference-profiles").status == 200
+    assert capsys.readouterr().err == ""
