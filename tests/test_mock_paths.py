@@ -24,6 +24,7 @@ from bedrock_conformance.mock import MockServer
 from bedrock_conformance.mock._answers import rejection, situation
 from bedrock_conformance.mock._service import Reply
 
+HAIKU_ARN = f"arn:aws:bedrock:us-east-1:123456789012:inference-profile/{HAIKU}"
 LONG_REGION = "us-xxxxxxxxxxxxxxxxxx-1"  # botocore puts it in the aws partition; 23 characters, over the ARN's 20
 
 
@@ -154,3 +155,28 @@ def test_a_client_that_resets_mid_request_leaves_no_traceback_and_the_mock_serve
             threading.Event().wait(0.01)
         assert raw(mock, "GET", "/inference-profiles").status == 200
     assert capsys.readouterr().err == ""
+
+
+class _Scripted:
+    """A random source whose choices spell the given ids, one character at a time."""
+
+    def __init__(self, *ids: str) -> None:
+        self._chars = iter("".join(ids))
+
+    def choice(self, alphabet: str) -> str:
+        char = next(self._chars)
+        assert char in alphabet
+        return char
+
+
+def test_an_application_id_already_taken_is_drawn_again() -> None:
+    body = json.dumps({"inferenceProfileName": "{}", "modelSource": {"copyFrom": HAIKU_ARN}})
+    with MockServer() as mock:
+        mock._service._ids = _Scripted("aaaaaaaaaaaa", "aaaaaaaaaaaa", "bbbbbbbbbbbb")  # type: ignore[assignment]
+        arns = []
+        for name in ("first", "second"):
+            answer = raw(mock, "POST", "/inference-profiles", body=body.replace("{}", name).encode())
+            assert answer.status == 201, answer.body
+            arns.append(json.loads(answer.body)["inferenceProfileArn"])
+    prefix = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/"
+    assert arns == [prefix + "aaaaaaaaaaaa", prefix + "bbbbbbbbbbbb"]
