@@ -128,6 +128,7 @@ def test_a_replayed_request_that_breaks_other_members_too_judges_nothing(tmp_pat
         assert len(body["inferenceProfileName"]) == 65  # one past the model's 64: it breaks maxLength alone
         body["description"] = "a description ending in !"  # '!' breaks the description's pattern too
         edited.append(body["inferenceProfileName"])
+        interactions[:] = tagged  # the clause's own recordings: every other clause then judges nothing
 
     results = _rejudged(tmp_path, clause, edit).recorder.of(clause)
     # One result per recorded request of the clause (each judged alone), but for the edited one.

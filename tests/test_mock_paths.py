@@ -41,10 +41,12 @@ def test_a_profile_that_cannot_be_rendered_in_the_callers_region_is_a_500_naming
     assert f'"arn:aws:bedrock:{LONG_REGION}:123456789012:inference-profile/{HAIKU}" does not match' in message
 
 
-def test_a_delete_with_an_empty_label_is_no_operation() -> None:
+@pytest.mark.parametrize("target", ["/inference-profiles/", "/inference-profiles//"])
+def test_a_delete_with_an_empty_label_is_no_operation(target: str) -> None:
+    """A trailing '/' is the unlabelled path (which has no DELETE); a label left empty before it names nothing."""
     with MockServer() as mock:
-        answer = raw(mock, "DELETE", "/inference-profiles/")
-    assert _error(answer) == (404, "UnknownOperationException", "Unknown operation: DELETE /inference-profiles/")
+        answer = raw(mock, "DELETE", target)
+    assert _error(answer) == (404, "UnknownOperationException", f"Unknown operation: DELETE {target}")
 
 
 def test_a_service_that_raises_is_answered_500_and_the_traceback_goes_to_stderr(

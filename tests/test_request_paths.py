@@ -57,7 +57,8 @@ def test_an_identifier_recorded_for_another_clause_is_judged_by_the_one_it_break
         if i["request"]["uri"].endswith("/inference-profiles")
     )
     listing["request"]["headers"][CHECK] = [MAX_LENGTH]
-    interactions.append(listing)
+    # Only the clause's own recordings (and the List): the other 282 identifiers judge nothing of maxLength.
+    data["interactions"] = [*too_long, listing]
     (folder / "request.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
 
     session = _replayed(folder, MAX_LENGTH)
