@@ -14,6 +14,7 @@ import struct
 import sys
 import threading
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from test_mock_support import HAIKU, raw
@@ -182,3 +183,60 @@ def test_an_application_id_already_taken_is_drawn_again() -> None:
             arns.append(json.loads(answer.body)["inferenceProfileArn"])
     prefix = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/"
     assert arns == [prefix + "aaaaaaaaaaaa", prefix + "bbbbbbbbbbbb"]
+
+
+PROJECT = "([a-zA-Z0-9_-]+|arn:aws(-[^:]+)?:bedrock:[0-9a-z-]{1,20}:[0-9]{12}:project/[a-zA-Z0-9_-]+)"
+HAIKU_PATH = "/inference-profiles/us.anthropic.claude-3-haiku-20240307-v1%3A0"
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "message"),
+    [
+        ("projectIdentifier=default", 200, None),
+        (
+            "projectIdentifier=%21%21",
+            400,
+            "1 validation error detected: Value '!!' at 'projectIdentifier' failed to satisfy constraint: "
+            f"Member must satisfy regular expression pattern: {PROJECT}",
+        ),
+        (
+            "projectIdentifier=",
+            400,
+            "2 validation errors detected: Value '' at 'projectIdentifier' failed to satisfy constraint: "
+            "Member must have length greater than or equal to 1; Value '' at 'projectIdentifier' failed to satisfy "
+            f"constraint: Member must satisfy regular expression pattern: {PROJECT}",
+        ),
+    ],
+    ids=["valid", "pattern", "empty"],
+)
+def test_a_get_checks_the_models_project_identifier_query(query: str, status: int, message: str | None) -> None:
+    """projectIdentifier (the service model's optional query parameter of GetInferenceProfile, not on the page):
+    1..2048 characters of its pattern, refused with 400 ValidationException in AWS's words."""
+    with MockServer() as mock:
+        answer = raw(mock, "GET", f"{HAIKU_PATH}?{query}")
+    assert answer.status == status
+    if message is None:
+        assert json.loads(answer.body)["inferenceProfileId"] == HAIKU
+    else:
+        assert _error(answer) == (400, "ValidationException", message)
+
+
+def test_a_profile_another_delete_removed_meanwhile_is_not_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two Deletes of one application profile at once: the one that finds it already gone gets 404."""
+    body = json.dumps({"inferenceProfileName": "raced", "modelSource": {"copyFrom": HAIKU_ARN}}).encode()
+    with MockServer() as mock:
+        created = raw(mock, "POST", "/inference-profiles", body=body)
+        assert created.status == 201
+        arn = json.loads(created.body)["inferenceProfileArn"]
+        service = mock._service
+        looked_up = service._existing
+
+        def existing(route: Any, identifier: str, caller: Any) -> Any:
+            found = looked_up(route, identifier, caller)
+            if route.method == "DELETE":  # the other Delete removes it between the lookup and the removal
+                service._view(caller.region).applications.pop(found.id)
+            return found
+
+        monkeypatch.setattr(service, "_existing", existing)
+        answer = raw(mock, "DELETE", "/inference-profiles/" + quote(arn, safe=""))
+    assert _error(answer) == (404, "ResourceNotFoundException", f"Inference profile {arn} not found.")
