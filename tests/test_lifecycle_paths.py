@@ -192,20 +192,45 @@ def test_a_delete_answered_500_fails_deleted_and_the_second_delete_is_not_reache
     assert left == []  # the ledger deleted it at the end
 
 
-def test_a_failed_listing_after_the_delete_leaves_the_get_to_judge_it() -> None:
+def _listing_after_the_delete(answer: Reply) -> Handler:
+    """Every List of APPLICATION profiles after the first Delete is answered ``answer``."""
     deleted: list[str] = []
 
-    def handler(call: Call, upstream: Upstream) -> Reply:
+    def handle(call: Call, upstream: Upstream) -> Reply:
         if deleted_label(call) is not None:
             deleted.append(call.path)
         if deleted and call.is_list and call.query.get("type") == "APPLICATION":
-            return error("InternalServerException")
+            return answer
         return upstream(call)
 
-    session, left = _lifecycle(handler)
-    _passing(session, DELETED, DELETED_TWICE)
-    messages = [r.message for r in session.recorder.of(DELETED)]
-    assert messages == ["a Get after it: HTTP 404 ResourceNotFoundException"]
+    return handle
+
+
+def test_a_listing_after_the_delete_answered_500_fails_deleted() -> None:
+    """The clause says the Get gets 404 AND the APPLICATION listing no longer lists it: a List that stays a server
+    fault after the retries is an answer like any other, and not the one the clause needs (it passed before)."""
+    session, left = _lifecycle(_listing_after_the_delete(error("InternalServerException")))
+    verdict = _verdict(session, DELETED)
+    assert verdict.outcome is Outcome.FAIL
+    assert [(r.outcome, r.message) for r in session.recorder.of(DELETED)] == [
+        (Outcome.PASS, "a Get after it: HTTP 404 ResourceNotFoundException"),
+        (Outcome.FAIL, "ListInferenceProfiles after it: answered HTTP 500 InternalServerException"),
+    ]
+    _passing(session, DELETED_TWICE)
+    assert left == []
+
+
+def test_a_listing_after_the_delete_that_stays_throttled_leaves_the_get_to_judge_it() -> None:
+    throttle = Reply(
+        429,
+        {"Content-Type": "application/json", "x-amzn-ErrorType": "ThrottlingException:http://internal.amazon.com/"},
+        b'{"message": "slow down"}',
+    )
+    session, left = _lifecycle(_listing_after_the_delete(throttle))
+    verdict = _verdict(session, DELETED)
+    assert verdict.outcome is Outcome.PASS
+    assert [r.message for r in verdict.decided] == ["a Get after it: HTTP 404 ResourceNotFoundException"]
+    assert [r.message for r in verdict.inconclusive] == ["stayed HTTP 429 ThrottlingException after 3 attempts"]
     assert left == []
 
 

@@ -319,7 +319,12 @@ def _deletes(session: Session, plan: _Plan, arn: str) -> None:
         not_found = [str(lifecycle_rule(ops["delete"].name, "deletedGone").expect_error)]
         _record(session, expect_error(session.get(arn, check=gone_clause), gone_clause, not_found, "a Get after it"))
         profiles, page = _applications(session)
-        if page is not None and succeeded(page):
+        # The clause's second half: a List of APPLICATION profiles answered with an error fails it like the Get would
+        # (a lasting throttle decides nothing; a replay without the listing, or no answer, says nothing).
+        listed = None if page is None else expect_success(page, gone_clause, "ListInferenceProfiles after it")
+        if listed is not None:
+            _record(session, listed)
+        elif page is not None and succeeded(page):
             still = any(p.get(contract().role("arn")) == arn for p in profiles)
             message = "ListInferenceProfiles of APPLICATION profiles " + ("still lists it" if still else "omits it")
             _record(session, Result(gone_clause, Outcome.FAIL if still else Outcome.PASS, message, page))
