@@ -221,6 +221,26 @@ def test_a_200_with_the_first_page_again_is_named_a_silent_restart() -> None:
     assert "the first page again" in result.message and "not HTTP 400 ValidationException" in result.message
 
 
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        (b"<html>OK</html>", 'a token "abc" was answered HTTP 200, not HTTP 400 ValidationException'),
+        (b'{"items": []}', 'a token "abc" was answered HTTP 200, not HTTP 400 ValidationException'),
+        (
+            json.dumps({"inferenceProfileSummaries": [summary(2), 3]}).encode(),  # the 3 is no summary
+            'a token "abc" was answered HTTP 200 with 1 summary, not HTTP 400 ValidationException',
+        ),
+    ],
+    ids=["not-json", "no-summaries", "one-object"],
+)
+def test_a_200_to_a_token_fails_counting_what_it_listed(body: bytes, said: str) -> None:
+    """A 200 that is no List page is no restart either: it fails, without a count of summaries it does not hold."""
+    exchange = Exchange(Request("GET", URL), Response(200, {}, body))
+    result = expect_token_rejected(exchange, "foreignToken", "abc", "a token", [arn(1)])
+    assert result is not None and result.outcome is Outcome.FAIL and result.clause == FOREIGN
+    assert result.message.startswith(said), result.message
+
+
 def test_no_answer_decides_nothing() -> None:
     assert expect_token_rejected(Exchange(Request("GET", URL), None, "reset"), "garbageToken", "abc", "a token") is None
 

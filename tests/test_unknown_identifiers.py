@@ -4,11 +4,12 @@ asked for."""
 from __future__ import annotations
 
 import json
+import random
 
 from bedrock_conformance import Outcome
 from bedrock_conformance._draw import draw
 from bedrock_conformance._http import Exchange, Request, Response
-from bedrock_conformance._unknown import bare_ids, donors, unknown_identifiers
+from bedrock_conformance._unknown import CATEGORIES, Arn, Profile, bare_ids, donors, unknown_identifiers
 from bedrock_conformance._validator import failing, validate_identifier
 from bedrock_conformance.checks import expect_not_found, identifies
 
@@ -78,3 +79,33 @@ def test_another_accounts_arn_may_be_denied_but_never_found() -> None:
     assert expect_not_found(denied, arn, other_account=True).outcome is Outcome.PASS  # type: ignore[union-attr]
     assert expect_not_found(denied, arn, other_account=False).outcome is Outcome.FAIL  # type: ignore[union-attr]
     assert expect_not_found(found, arn, other_account=True).outcome is Outcome.FAIL  # type: ignore[union-attr]
+
+
+def test_a_known_profile_is_moved_only_where_the_donor_differs_and_only_if_it_has_an_arn() -> None:
+    own = Arn.parse(KNOWN[0][1])
+    assert own is not None
+    here = Arn("aws", "bedrock", "us-east-1", ACCOUNT, "inference-profile", "donor.model-v1:0")
+    there = Arn("aws", "bedrock", "us-east-1", "210987654321", "inference-profile", "donor.model-v1:0")
+    moved = CATEGORIES["a known profile under another account"]
+    rng = random.Random(0)
+    assert moved(own, Profile(KNOWN[0][0], own), there, "b", rng) == (
+        "arn:aws:bedrock:us-east-1:210987654321:inference-profile/us.anthropic.claude-3-haiku-20240307-v1:0"
+    )
+    assert moved(own, Profile(KNOWN[0][0], own), here, "b", rng) is None  # the same account: not moved
+    assert moved(own, Profile("listed-without-an-arn", None), there, "b", rng) is None
+
+
+def test_a_kind_no_donor_can_make_is_left_out() -> None:
+    """Every donor ARN is in the target's own account, region and partition: nothing is of another account,
+    region or partition, so those six kinds are left out and the three others are drawn."""
+    donor = Arn("aws", "bedrock", "us-east-1", ACCOUNT, "inference-profile", "donor.model-v1:0")
+    bares = [f"bare-{n}" for n in range(9)]
+    drawn = unknown_identifiers(KNOWN[:1], bares, [donor, donor], 1)
+    assert {kind for _, kind in drawn} == {
+        "a bare id",
+        "an ARN in the caller's account and region",
+        "a known identifier with its case changed",
+    }
+    by_kind = {kind: value for value, kind in drawn}
+    assert by_kind["a bare id"] == "bare-0"
+    assert by_kind["an ARN in the caller's account and region"] == str(donor)

@@ -219,20 +219,16 @@ def _judge_unknown(session: Session, exchange: Exchange, value: str, owner: Owne
 
 
 def _skip_unknown(session: Session, clause: str, undecided: list[str | None]) -> None:
-    """Why no answer decided the clause: what the target answered, counted."""
+    """Why no answer decided the clause: the requests that got no answer, counted. (A throttle, or a 403 before any
+    profile resolved, is an inconclusive result of its own, whose verdict says why.)"""
     if session.recorder.of(clause):
         return
     answers = Counter(how for how in undecided if how is not None)
     if not answers:
         session.recorder.skip(clause, "no unknown identifier was sent")
         return
-    shown = ", ".join(f"{n} answered {how}" for how, n in answers.most_common())
-    notes = []
-    if any(how.startswith("HTTP 403") for how in answers):
-        notes.append("a 403 while access to every profile may be denied says nothing about absence")
-    if any(not how.startswith("HTTP 403") for how in answers):
-        notes.append("a throttle, a server fault or no answer says nothing about the identifier")
-    session.recorder.skip(clause, f"no answer decided it: {shown} ({'; '.join(notes)})")
+    shown = ", ".join(f"{n} got {how}" for how, n in answers.most_common())
+    session.recorder.skip(clause, f"no answer decided it: {shown}")
 
 
 @exercise
@@ -302,13 +298,17 @@ def run_application_lifecycle(session: Session) -> None:
             behaviour_clause("arnResourceType"), f"creating an application profile failed: {describe(created)}"
         )
         return
-    if new_arn is None:
+    if new_arn is None:  # the Create answer's own clauses judge the missing ARN
+        session.recorder.skip(behaviour_clause("arnResourceType"), f"the Create answered {describe(created)}, no ARN")
         return
     try:
         fetched = session.get(new_arn)
         body_got = _body(session, fetched)
         if body_got is not None:
             session.recorder.add(check_profile_shape(body_got, fetched))
+        else:
+            reason = f"the Get of the created profile's ARN answered {describe(fetched)}, no profile body"
+            session.recorder.skip(behaviour_clause("arnResourceType"), reason)
     finally:
         delete(session, new_arn)
     session.recorder.add([expect_not_found(session.get(new_arn), new_arn)])

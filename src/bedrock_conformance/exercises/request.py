@@ -140,7 +140,8 @@ def _dealt(session: Session, values: list[str]) -> list[str]:
     return values if session.share is None else session.share.part(values)
 
 
-def _no_answer(exchange: Exchange, clause_id: str, value: str, side: str | None = None) -> Result | None:
-    if exchange.response is None:
-        return Result(clause_id, Outcome.FAIL, f"{value[:60]!r}: {describe(exchange)}", exchange, side=side)
-    return None
+def _no_answer(exchange: Exchange, clause_id: str, value: str, side: str | None = None) -> Result:
+    """A request that got no answer fails: expect_rejected and expect_accepted judge every answer, and decide
+    nothing (None) only when there is none."""
+    assert exchange.response is None
+    return Result(clause_id, Outcome.FAIL, f"{value[:60]!r}: {describe(exchange)}", exchange, side=side)
