@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, find, given, settings
 
 from bedrock_conformance import _strategies, checks
 from bedrock_conformance._datetimes import Instant, instant
@@ -322,3 +324,31 @@ def test_six_models_deviate_only_when_each_is_listed_once() -> None:
         f.clause: f.outcome for f in validate_list_page({"inferenceProfileSummaries": [{**SUMMARY, "models": twice}]})
     }
     assert outcome["response.models.maxItems"] is Outcome.FAIL
+
+
+# ------------------------------------------------------------------------------------------------ generated date-times
+RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
+FINDS = settings(database=None, derandomize=True, max_examples=500, suppress_health_check=list(HealthCheck))
+
+
+@given(_strategies._date_times())
+@settings(database=None, derandomize=True, max_examples=200)
+def test_every_generated_date_time_is_an_rfc_3339_date_time(text: str) -> None:
+    assert RFC3339.fullmatch(text), text
+    assert dt.datetime.fromisoformat(text).tzinfo is not None
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        lambda s: s.endswith("Z") and "." not in s,  # UTC, whole seconds
+        lambda s: s.endswith("Z") and "." in s,  # UTC with a fraction, written with Z
+        lambda s: s.endswith("+00:00"),  # UTC written as an offset
+        lambda s: s.endswith("-07:00"),
+        lambda s: s.endswith("+05:30"),
+        lambda s: "." in s and not s.endswith("Z"),
+    ],
+)
+def test_generated_date_times_take_every_form_the_page_allows(form: Any) -> None:
+    """Bodies carry timestamps in each RFC 3339 form a target may send: Z or an offset, with or without a fraction."""
+    assert form(find(_strategies._date_times(), form, settings=FINDS))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import json
@@ -66,7 +67,11 @@ def _date_times() -> st.SearchStrategy[str]:
         if style == 1 and text.endswith("+00:00"):
             text = text[:-6] + "Z"
         elif style == 2:
-            text = moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            # In UTC, whole seconds (isoformat, not strftime: '%Y' does not pad years before 1000 to four digits).
+            # A moment of year 1 east of UTC has no UTC date in datetime's range: it keeps its own offset.
+            with contextlib.suppress(OverflowError):
+                utc = moment.astimezone(timezone.utc).replace(microsecond=0, tzinfo=None)
+                text = utc.isoformat() + "Z"
         return text
 
     return st.builds(render, moments, st.integers(0, 2))
