@@ -86,8 +86,11 @@ def test_the_contract_modules_stay_small() -> None:
 
 
 # ------------------------------------------------------------------------------------------------ the page's facts
-@pytest.fixture(scope="module")
+@pytest.fixture
 def the_contract() -> Contract:
+    # Function-scoped (contract() is cached anyway): while mutmut records which tests call the loader, the cache is
+    # emptied before every test, and a module-scoped value would credit the first test alone with loading it, so
+    # the loader's mutants would run that one test and survive the rest of this file (docs/testing.md).
     return contract()
 
 
