@@ -327,3 +327,15 @@ def test_an_operation_drift_json_does_not_index_is_refused(tmp_path: Path) -> No
         SchemaError, match=r"^operations\.json defines UntagResource but drift\.json x-operations does not list it$"
     ):
         load_contract(_copy(tmp_path, unlist))
+
+
+def test_every_operation_drift_json_does_not_index_is_named(tmp_path: Path) -> None:
+    def unlist(documents: dict[str, dict[str, Any]]) -> None:
+        del documents["drift.json"]["x-operations"]["UntagResource"]
+        del documents["drift.json"]["x-operations"]["TagResource"]
+
+    with pytest.raises(
+        SchemaError, match=r"^operations\.json defines (\w+), (\w+) but drift\.json x-operations"
+    ) as info:
+        load_contract(_copy(tmp_path, unlist))
+    assert set(str(info.value).split(" defines ")[1].split(" but ")[0].split(", ")) == {"TagResource", "UntagResource"}

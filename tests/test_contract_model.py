@@ -457,3 +457,14 @@ def test_the_contract_and_its_shapes_are_frozen(the_contract: Contract) -> None:
         op.path = "/elsewhere"  # type: ignore[misc]
     with pytest.raises(AttributeError):
         op.input.type = "array"  # type: ignore[misc]
+
+
+def test_shapes_are_named_after_their_members_and_answers(the_contract: Contract) -> None:
+    create = the_contract.operation("CreateInferenceProfile")
+    assert create.output is not None and create.output.name == "CreateInferenceProfileResponse"
+    assert create.members["clientRequestToken"].name == "clientRequestToken"
+    assert the_contract.operation("ListInferenceProfiles").members["maxResults"].name == "maxResults"
+    # Only an array has an item shape.
+    assert create.members["clientRequestToken"].items is None
+    tags = create.members["tags"].items
+    assert tags is not None and set(tags.members) == {"key", "value"}

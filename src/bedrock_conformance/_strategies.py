@@ -55,26 +55,28 @@ def _resolve(the_contract: Contract, schema: Mapping[str, Any], document: str) -
     return schema, document
 
 
+def _render(moment: Any, style: int) -> str:
+    """An aware datetime as RFC 3339: 0 as isoformat writes it, 1 with UTC's +00:00 written Z, 2 in UTC with whole
+    seconds."""
+    text: str = moment.isoformat()
+    if style == 1 and text.endswith("+00:00"):
+        text = text[:-6] + "Z"
+    elif style == 2:
+        # isoformat, not strftime: '%Y' does not pad years before 1000 to four digits. A moment of year 1 east of
+        # UTC has no UTC date in datetime's range: it keeps its own offset.
+        with contextlib.suppress(OverflowError):
+            utc = moment.astimezone(timezone.utc).replace(microsecond=0, tzinfo=None)
+            text = utc.isoformat() + "Z"
+    return text
+
+
 def _date_times() -> st.SearchStrategy[str]:
     moments = st.datetimes(
         timezones=st.sampled_from(
             [timezone.utc, timezone(timedelta(hours=-7)), timezone(timedelta(hours=5, minutes=30))]
         )
     )
-
-    def render(moment: Any, style: int) -> str:
-        text = moment.isoformat()
-        if style == 1 and text.endswith("+00:00"):
-            text = text[:-6] + "Z"
-        elif style == 2:
-            # In UTC, whole seconds (isoformat, not strftime: '%Y' does not pad years before 1000 to four digits).
-            # A moment of year 1 east of UTC has no UTC date in datetime's range: it keeps its own offset.
-            with contextlib.suppress(OverflowError):
-                utc = moment.astimezone(timezone.utc).replace(microsecond=0, tzinfo=None)
-                text = utc.isoformat() + "Z"
-        return text
-
-    return st.builds(render, moments, st.integers(0, 2))
+    return st.builds(_render, moments, st.integers(0, 2))
 
 
 def _string_strategy(schema: Mapping[str, Any]) -> st.SearchStrategy[str]:
