@@ -5,14 +5,14 @@ a folder that is not there or an install that ships no cassettes."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from zoo.servers import serving
 
 from bedrock_conformance import cli
 from bedrock_conformance._http import Exchange, Request, Response, Transport
@@ -185,14 +185,8 @@ class _Plain(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def plain() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Plain)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(_Plain) as url:
+        yield url
 
 
 def test_parity_finds_equal_non_json_bodies_alike_and_different_ones_different(plain: str, tmp_path: Path) -> None:

@@ -15,12 +15,13 @@ import shutil
 import socket
 import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from zoo.servers import read_request_head, serving
 
 from bedrock_conformance import cli
 from bedrock_conformance._http import Transport
@@ -193,14 +194,8 @@ class _Quirky(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def quirky() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Quirky)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(_Quirky) as url:
+        yield url
 
 
 def _parity_cassettes(directory: Path) -> Path:
@@ -326,15 +321,6 @@ class _Listener:
         self.sock.close()
 
 
-def _read_request(conn: socket.socket) -> None:
-    data = b""
-    while b"\r\n\r\n" not in data:
-        piece = conn.recv(65536)
-        if not piece:
-            return
-        data += piece
-
-
 def _send(url: str) -> tuple[str | None, int | None]:
     transport = Transport(url, "us-east-1", DUMMY)
     try:
@@ -357,7 +343,7 @@ def test_tls_eof_in_the_handshake_is_no_answer_in_one_line() -> None:
 
 
 def test_a_disconnect_after_the_request_is_no_answer_in_one_line() -> None:
-    listener = _Listener(_read_request)  # reads the whole request, then closes without a word
+    listener = _Listener(read_request_head)  # reads the whole request, then closes without a word
     try:
         error, status = _send(f"http://127.0.0.1:{listener.port}")
     finally:
@@ -366,7 +352,7 @@ def test_a_disconnect_after_the_request_is_no_answer_in_one_line() -> None:
 
 
 def test_a_broken_pipe_while_sending_is_no_answer_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
-    listener = _Listener(_read_request)
+    listener = _Listener(read_request_head)
 
     def broken_pipe(self: http.client.HTTPConnection, data: Any) -> None:
         raise BrokenPipeError(errno.EPIPE, "Broken pipe")

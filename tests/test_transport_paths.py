@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Iterator
 
 import pytest
+from zoo.servers import read_request_head
 
 from bedrock_conformance import _http, cli
 from bedrock_conformance._deadline import Deadline, describe_failure, stale
@@ -42,17 +43,8 @@ def _listen(act: Callable[[socket.socket], None]) -> Iterator[int]:
         thread.join(timeout=30)
 
 
-def _read_request(conn: socket.socket) -> None:
-    data = b""
-    while b"\r\n\r\n" not in data:
-        piece = conn.recv(65536)
-        if not piece:
-            return
-        data += piece
-
-
 def _chunked_then_gone(conn: socket.socket) -> None:
-    _read_request(conn)
+    read_request_head(conn)
     # One whole chunk of 5 bytes, then a chunk of 16 that stops after 2: the connection closes mid-body.
     conn.sendall(
         b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"a":\r\n10\r\n12'

@@ -15,8 +15,9 @@ import socket
 import ssl
 import struct
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, BinaryIO
 
@@ -291,6 +292,29 @@ def _read_request(reader: BinaryIO) -> Incoming | None:
         headers[name.strip().lower()] = value.strip()
     body = reader.read(int(headers.get("content-length", "0")))
     return Incoming(method, target, headers, body)
+
+
+def read_request_head(conn: socket.socket) -> None:
+    """Read from ``conn`` up to the end of a request's headers (or until the client closes)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        piece = conn.recv(65536)
+        if not piece:
+            return
+        data += piece
+
+
+@contextlib.contextmanager
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """``handler`` served on a loopback port for the block; yields the server's URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def free_port() -> int:
