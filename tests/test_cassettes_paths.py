@@ -212,3 +212,38 @@ def test_parity_compares_numbers_booleans_and_nulls_as_they_are() -> None:
         "nextToken": None,
         "createdAt": "<timestamp>",
     }
+
+
+def test_every_shipped_cassette_reads_as_pyyamls_pure_python_safe_loader_reads_it() -> None:
+    import yaml
+
+    shipped = sorted((Path(__file__).resolve().parent.parent / "cassettes").rglob("*.yaml"))
+    assert len(shipped) >= 8
+    for path in shipped:
+        text = path.read_text(encoding="utf-8")
+        assert cassette_format.load_document(text, str(path)) == yaml.load(text, Loader=yaml.SafeLoader), path
+
+
+def test_a_yaml_error_is_worded_by_the_pure_python_loader_with_or_without_libyaml(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import yaml
+
+    words = "not valid YAML at line 2 (found character '\\t' that cannot start any token)"
+    for loader in {yaml.SafeLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader)}:
+        monkeypatch.setattr(cassette_format, "_LOADER", loader)
+        with pytest.raises(CassetteError) as caught:
+            cassette_format.load_document("version: 1\n\tinteractions: []\n", "c.yaml")
+        assert str(caught.value) == f"c.yaml: {words}"
+
+
+def test_a_cassette_read_again_is_parsed_from_its_new_text_into_a_copy_of_its_own(tmp_path: Path) -> None:
+    text = HEAD + NOT_FOUND.format(extra="")
+    path = _cassette(tmp_path / "c", text)
+    first = cassette_format.load_document(path.read_text(encoding="utf-8"), str(path))
+    first["interactions"][0]["response"]["status"]["code"] = 200  # what one reader does to its copy
+    again = cassette_format.load_document(path.read_text(encoding="utf-8"), str(path))
+    assert again["interactions"][0]["response"]["status"]["code"] == 404
+    path.write_text(text.replace("code: 404", "code: 403"), encoding="utf-8")
+    edited = cassette_format.load_document(path.read_text(encoding="utf-8"), str(path))
+    assert edited["interactions"][0]["response"]["status"]["code"] == 403

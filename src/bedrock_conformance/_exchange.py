@@ -6,6 +6,7 @@ the headers and values they share are written here once.
 
 from __future__ import annotations
 
+import functools
 import json
 import shlex
 from collections.abc import Mapping
@@ -150,9 +151,20 @@ class Exchange:
 
 
 # ------------------------------------------------------------------------------------------------ secrets
-def _forms(secret: str) -> set[str]:
-    """A secret as it may appear: itself, percent-encoded, or escaped inside a JSON string."""
-    return {secret, quote(secret, safe=""), json.dumps(secret)[1:-1]}
+@functools.lru_cache(maxsize=4096)
+def _forms(secret: str) -> tuple[str, ...]:
+    """A secret as it may appear: itself, percent-encoded, or escaped inside a JSON string.
+
+    Cached: a recording redacts every answer against the signatures of the latest few hundred requests."""
+    return tuple({secret, quote(secret, safe=""), json.dumps(secret)[1:-1]})
+
+
+@functools.lru_cache(maxsize=4096)
+def _byte_forms(secret: str) -> tuple[bytes, ...]:
+    return tuple({form.encode("utf-8", "replace") for form in _forms(secret)})
+
+
+_SCRUBBED_BYTES = SCRUBBED.encode()
 
 
 def redact_text(text: str, secrets: list[str]) -> str:
@@ -164,8 +176,8 @@ def redact_text(text: str, secrets: list[str]) -> str:
 
 def redact_bytes(data: bytes, secrets: list[str]) -> bytes:
     for secret in secrets:
-        for form in _forms(secret):
-            data = data.replace(form.encode("utf-8", "replace"), SCRUBBED.encode())
+        for form in _byte_forms(secret):
+            data = data.replace(form, _SCRUBBED_BYTES)
     return data
 
 
