@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import base64
-import collections
 import copy
 import functools
 import json
 import pickle
 import re
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -129,39 +127,26 @@ def load_document(text: str, path: str) -> dict[str, Any]:
     return data
 
 
-# One process reads the same cassettes again and again (replay, lint and parity of one set; the pytest plugin's
-# sessions; a recording that reopens its files): each distinct text is parsed once, and every read gets its own copy.
-_PARSED: collections.OrderedDict[str, bytes] = collections.OrderedDict()  # text -> the document, pickled
-_PARSED_KEPT = 16
-_PARSED_LOCK = threading.Lock()
-
-
 def _parse(text: str, path: str) -> Any:
-    with _PARSED_LOCK:
-        kept = _PARSED.get(text)
-        if kept is not None:
-            _PARSED.move_to_end(text)
-    if kept is None:
-        try:
-            document = yaml.load(text, Loader=_LOADER)
-        except yaml.YAMLError:
-            document = _parse_slowly(text, path)
-        kept = pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)
-        with _PARSED_LOCK:
-            _PARSED[text] = kept
-            while len(_PARSED) > _PARSED_KEPT:
-                _PARSED.popitem(last=False)
-    return pickle.loads(kept)
-
-
-def _parse_slowly(text: str, path: str) -> Any:
-    """Parse ``text`` with the pure-Python loader, which words a YAML error the same with or without libyaml."""
     try:
-        return yaml.safe_load(text)
+        return pickle.loads(_parsed(text))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise CassetteError(f"{path}: not valid YAML{where} ({getattr(exc, 'problem', None) or exc})") from None
+
+
+# One process reads the same cassettes again and again (replay, lint and parity of one set; the pytest plugin's
+# sessions; a recording that reopens its files): each distinct text is parsed once, and every read unpickles its
+# own copy. A text that is no YAML raises every time (lru_cache keeps no exceptions).
+@functools.lru_cache(maxsize=16)
+def _parsed(text: str) -> bytes:
+    try:
+        document = yaml.load(text, Loader=_LOADER)
+    except yaml.YAMLError:
+        # The pure-Python loader words the error the same with or without libyaml.
+        document = yaml.safe_load(text)
+    return pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 # ------------------------------------------------------------------------------------------------ accounts
