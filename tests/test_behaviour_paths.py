@@ -50,7 +50,7 @@ def _run(url: str, exercise: Callable[[Session], None], *, patient: bool = False
 
 def _proxied(handler: Handler, exercise: Callable[[Session], None], **config: Any) -> tuple[Session, list[Any]]:
     """The exercise through ``handler``, and the APPLICATION profiles the mock holds afterwards."""
-    with MockServer() as mock, Proxy(mock.url, handler) as proxy:
+    with MockServer() as mock, Proxy(mock, handler) as proxy:
         return _run(proxy.url, exercise, **config), application_profiles(mock.url)
 
 

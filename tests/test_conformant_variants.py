@@ -23,7 +23,7 @@ def reference_mock() -> Iterator[MockServer]:
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=[v.name for v in VARIANTS])
 def test_conformant_variant_has_no_failures(variant: Variant, reference_mock: MockServer, tmp_path: Path) -> None:
-    with Proxy(reference_mock.url, variant.build()) as proxy:
+    with Proxy(reference_mock, variant.build()) as proxy:
         result = run_conformance(proxy.url, tmp_path / "report.json")
     assert result.failing == set(), {c: result.messages(c)[:1] for c in result.failing}
     assert result.code == 0
@@ -36,7 +36,7 @@ def test_application_profiles_listed_only_under_their_type_are_resolved(
     reference_mock: MockServer, tmp_path: Path
 ) -> None:
     server = ApplicationProfiles()
-    with Proxy(reference_mock.url, server) as proxy:
+    with Proxy(reference_mock, server) as proxy:
         result = run_conformance(proxy.url, tmp_path / "report.json")
     assert result.failing == set()
     assert len(server.created) == ApplicationProfiles.COUNT
@@ -47,7 +47,7 @@ def test_application_profiles_listed_only_under_their_type_are_resolved(
 
 def test_unknown_member_is_reported_as_drift(reference_mock: MockServer, tmp_path: Path) -> None:
     variant = next(v for v in VARIANTS if v.name == "unknown-extra-member")
-    with Proxy(reference_mock.url, variant.build()) as proxy:
+    with Proxy(reference_mock, variant.build()) as proxy:
         result = run_conformance(proxy.url, tmp_path / "report.json")
     members = next(c for c in result.report["clauses"] if c["id"] == "model.response.members")
     assert any("routingConfiguration" in note for note in members.get("drift", []))
@@ -55,7 +55,7 @@ def test_unknown_member_is_reported_as_drift(reference_mock: MockServer, tmp_pat
 
 def test_missing_description_is_not_checked(reference_mock: MockServer, tmp_path: Path) -> None:
     variant = next(v for v in VARIANTS if v.name == "no-description")
-    with Proxy(reference_mock.url, variant.build()) as proxy:
+    with Proxy(reference_mock, variant.build()) as proxy:
         result = run_conformance(proxy.url, tmp_path / "report.json")
     description = {c for c in contract().clauses if c.startswith("response.description.")}
     assert description <= result.with_outcome("skip")

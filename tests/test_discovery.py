@@ -37,7 +37,7 @@ def _list_fails(call: Call, upstream: Upstream) -> Reply:
 def test_a_list_that_errors_is_named_in_every_skip_not_called_an_empty_catalogue(
     reference_mock: MockServer, tmp_path: Path
 ) -> None:
-    with Proxy(reference_mock.url, _list_fails) as proxy:
+    with Proxy(reference_mock, _list_fails) as proxy:
         result = run_conformance(proxy.url, tmp_path / "report.json")
     for clause in (RESOLVES, PERCENT):
         reason = _reason(result, clause)
@@ -50,7 +50,7 @@ def test_a_list_page_without_summaries_fails_and_is_named_in_the_skips(
     reference_mock: MockServer, tmp_path: Path
 ) -> None:
     mutant = next(m for m in MUTANTS if m.name == "list-page-without-summaries")
-    with Proxy(reference_mock.url, mutant.build()) as proxy:
+    with Proxy(reference_mock, mutant.build()) as proxy:
         result = run_conformance(proxy.url, tmp_path / "report.json")
     assert result.failing == {"behaviour.listInferenceProfiles.isListPage"}
     assert "answered HTTP 200 with no inferenceProfileSummaries array" in _reason(result, RESOLVES)
@@ -58,7 +58,7 @@ def test_a_list_page_without_summaries_fails_and_is_named_in_the_skips(
 
 def test_unknown_identifiers_answered_500_are_not_said_to_be_denied(reference_mock: MockServer, tmp_path: Path) -> None:
     mutant = next(m for m in MUTANTS if m.name == "unknown-identifiers-500")
-    with Proxy(reference_mock.url, mutant.build()) as proxy:
+    with Proxy(reference_mock, mutant.build()) as proxy:
         result = run_conformance(proxy.url, tmp_path / "report.json")
     if result.outcomes[UNKNOWN] != "fail":  # until a persistent server fault is a failure of its own
         reason = _reason(result, UNKNOWN)
@@ -73,7 +73,7 @@ def test_an_empty_catalogue_says_so_with_every_listing(tmp_path: Path) -> None:
             return reply.with_json({"inferenceProfileSummaries": []})
         return reply
 
-    with MockServer() as mock, Proxy(mock.url, nothing_listed) as proxy:
+    with MockServer() as mock, Proxy(mock, nothing_listed) as proxy:
         result = run_conformance(proxy.url, tmp_path / "report.json")
     assert result.failing == set()
     reason = _reason(result, RESOLVES)

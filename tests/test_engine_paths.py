@@ -40,7 +40,7 @@ def test_summaries_that_are_no_objects_are_no_profiles() -> None:
             expected = plain.profiles()
         finally:
             plain.close()
-        with Proxy(mock.url, _with_strays) as proxy:
+        with Proxy(mock, _with_strays) as proxy:
             session = _session(proxy.url)
             try:
                 profiles = session.profiles()

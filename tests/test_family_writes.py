@@ -314,7 +314,7 @@ def _loses_created_answers(call: Call, upstream: Upstream) -> Reply:
 
 
 def test_profiles_whose_create_answer_was_lost_are_found_and_deleted(tmp_path: Path) -> None:
-    with MockServer() as mock, Proxy(mock.url, _loses_created_answers) as proxy:
+    with MockServer() as mock, Proxy(mock, _loses_created_answers) as proxy:
         result = run_conformance(proxy.url, tmp_path / "report.json", "--allow-writes")
         leaked = application_profiles(mock.url)
     assert result.code == 1  # every valid Create got a 500
@@ -335,7 +335,7 @@ def test_conformant_servers_pass_every_write_clause(name: str, tmp_path: Path) -
     """A gateway that refuses out-of-model writes in its own words, and a server that throttles now and then (a 429
     is repeated: the request was not carried out), pass every write clause, and nothing is left behind."""
     with MockServer() as mock:
-        with Proxy(mock.url, _conformant(name)) as proxy:
+        with Proxy(mock, _conformant(name)) as proxy:
             result = run_conformance(proxy.url, tmp_path / "report.json", "--allow-writes")
         left = [p["inferenceProfileName"] for p in application_profiles(mock.url)]
     assert result.failing == set(), {c: result.messages(c)[:1] for c in result.failing}

@@ -115,7 +115,7 @@ def test_a_read_only_target_skips_every_lifecycle_clause_and_writes_nothing(
         methods.append(call.method)
         return upstream(call)
 
-    with Proxy(reference_mock.url, count) as proxy:
+    with Proxy(reference_mock, count) as proxy:
         result = run_conformance(proxy.url, tmp_path / "r.json")
     assert {c: result.outcomes[c] for c in LIFECYCLE} == dict.fromkeys(LIFECYCLE, "skip")
     reasons = {c["id"]: c["reason"] for c in result.report["clauses"] if c["id"] in LIFECYCLE}
@@ -129,7 +129,7 @@ def test_a_read_only_target_skips_every_lifecycle_clause_and_writes_nothing(
 def test_conformant_lifecycle_variant_has_no_failures(
     name: str, handler, doc: str, exercises: tuple[str, ...], reference_mock: MockServer, tmp_path: Path
 ) -> None:
-    with Proxy(reference_mock.url, handler) as proxy:
+    with Proxy(reference_mock, handler) as proxy:
         result = run_conformance(proxy.url, tmp_path / "r.json", "--allow-writes")
     assert result.failing == set(), {c: result.messages(c)[:1] for c in result.failing}
     assert result.code == 0
@@ -209,7 +209,7 @@ class _Holder:
 )
 def test_an_interrupted_lifecycle_leaves_no_profile_behind(path: str, after: bool, tmp_path: Path) -> None:
     holder = _Holder(path, after=after)
-    with MockServer() as mock, Proxy(mock.url, holder) as proxy:
+    with MockServer() as mock, Proxy(mock, holder) as proxy:
         command = [*INTERRUPTIBLE_CLI, "run", "--target", proxy.url, "--allow-writes", "--examples", "2", "--seed", "1"]
         process = subprocess.Popen(
             [*command, "--report-json", str(tmp_path / "r.json")],

@@ -50,7 +50,7 @@ NOT_REACHED = "not reached: an earlier step of the lifecycle did not succeed (se
 
 def _lifecycle(handler: Handler) -> tuple[Session, list[Any]]:
     """run_lifecycle through ``handler``; the session, and the APPLICATION profiles the mock holds afterwards."""
-    with MockServer() as mock, Proxy(mock.url, handler) as proxy:
+    with MockServer() as mock, Proxy(mock, handler) as proxy:
         session = open_session(RunConfig(target=proxy.url, allow_writes=True, seed=1, examples=1))
         try:
             run_lifecycle(session)

@@ -14,6 +14,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 
+import pytest
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
@@ -370,3 +371,34 @@ def test_fuzzed_methods_paths_headers_and_bodies_never_get_a_5xx_and_the_server_
     typed = [r for (_, r), found in zip(exchanges, statuses, strict=True) if found and found[-1] >= 400]
     assert all(b"\r\nx-amzn-ErrorType: " in r for r in typed)
     assert after.status == 200 and listed.status == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "target", "status"),
+    [
+        ("GET", HAIKU_PATH, 200),
+        ("GET", "/inference-profiles/us.unknown.model-v1%3A0", 404),
+        ("GET", "/inference-profiles/%3F", 400),
+        ("GET", "/inference-profiles?maxResults=0", 400),
+        ("POST", HAIKU_PATH, 404),
+    ],
+)
+def test_an_answer_asked_in_process_is_the_one_sent_over_http_but_for_its_id_date_and_framing(
+    bedrock_mock: MockServer, method: str, target: str, status: int
+) -> None:
+    body = b"{}" if method == "POST" else b""
+    headers = _signed_headers(bedrock_mock, method, target, body)
+    sent = _exchange(bedrock_mock, _request_bytes(method, target, {**headers, "Connection": "close"}, body))
+    over_http_status, over_http_headers, over_http_body = _head(sent)
+    message = http.client.HTTPMessage()
+    for name, value in headers.items():
+        message[name] = value
+    answered = bedrock_mock.answer(method, target, message, body)
+    assert (answered.status, over_http_status) == (status, status)
+    assert answered.body == over_http_body
+    names = [name.lower() for name, _ in answered.headers]
+    assert names == [name for name in over_http_headers if name != "connection"]
+    assert names[:5] == ["content-type", "content-length", "x-amzn-requestid", "date", "server"]
+    assert dict(answered.headers)["Content-Length"] == str(len(over_http_body))
+    assert ("x-amzn-errortype" in names) == (status >= 400)
+    assert (answered.close, answered.linger) == (False, False)

@@ -23,4 +23,4 @@ def reference_mock() -> Iterator[MockServer]:
 
 @pytest.mark.parametrize("mutant", [param(m) for m in SECOND_HALF])
 def test_mutant_fails_under_its_clause_and_no_other(mutant: Mutant, reference_mock: MockServer, tmp_path: Path) -> None:
-    assert_caught(mutant, reference_mock.url, tmp_path)
+    assert_caught(mutant, reference_mock, tmp_path)

@@ -66,7 +66,7 @@ def test_each_workers_verdict_is_the_clauses_outcome_over_every_workers_requests
 ) -> None:
     # The case that exposes a mutant goes to one worker; the clause's test may run on the other.
     mutant = next(m for m in MUTANTS if m.name == name)
-    with Proxy(reference_mock.url, mutant.build()) as proxy:
+    with Proxy(reference_mock, mutant.build()) as proxy:
         code, report, junit = _run(tmp_path, name, "--target", proxy.url, "--seed", "1", "--examples", "4", workers=2)
     assert code == 1
     outcomes = {c["id"]: c["outcome"] for c in report["clauses"]}
@@ -102,7 +102,7 @@ def test_an_interrupted_parallel_run_keeps_what_every_worker_sent(reference_mock
         return upstream(call)
 
     report = tmp_path / "r.json"
-    with Proxy(reference_mock.url, slow) as proxy:
+    with Proxy(reference_mock, slow) as proxy:
         argv = [*INTERRUPTIBLE_CLI, "run", "--target", proxy.url, "--seed", "1"]
         argv += ["--examples", "300", "--report-json", str(report), "--", "-n", "2"]
         run = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)

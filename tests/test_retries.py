@@ -223,7 +223,7 @@ def test_a_target_that_throttles_or_fails_now_and_then_passes(
     variant: object, seed: int, reference_mock: MockServer, tmp_path: Path
 ) -> None:
     assert variant in (THROTTLED, FAILING)
-    with Proxy(reference_mock.url, variant.build()) as proxy:  # type: ignore[attr-defined]
+    with Proxy(reference_mock, variant.build()) as proxy:  # type: ignore[attr-defined]
         result = run_conformance(proxy.url, tmp_path / "report.json", seed=seed)
     assert result.failing == set(), {c: result.messages(c)[:1] for c in result.failing}
     assert result.code == 0
@@ -237,11 +237,11 @@ def test_a_target_that_throttles_or_fails_now_and_then_passes(
 def test_without_retries_a_lasting_server_fault_fails_and_a_lasting_throttle_decides_nothing(
     reference_mock: MockServer, tmp_path: Path
 ) -> None:
-    with Proxy(reference_mock.url, FAILING.build()) as proxy:
+    with Proxy(reference_mock, FAILING.build()) as proxy:
         result = run_conformance(proxy.url, tmp_path / "faults.json", "--max-attempts", "1")
     assert result.code == 1 and result.failing
     assert result.report["retries"] == 0
-    with Proxy(reference_mock.url, THROTTLED.build()) as proxy:
+    with Proxy(reference_mock, THROTTLED.build()) as proxy:
         result = run_conformance(proxy.url, tmp_path / "throttles.json", "--max-attempts", "1")
     assert result.code == 0 and not result.failing
     assert result.report["retries"] == 0

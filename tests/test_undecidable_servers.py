@@ -27,7 +27,7 @@ def _skipped_tests(junit: Path) -> dict[str, str]:
 @pytest.mark.parametrize("server", UNDECIDABLE, ids=[u.name for u in UNDECIDABLE])
 def test_undecided_clauses_skip_saying_why(server: Undecidable, reference_mock: MockServer, tmp_path: Path) -> None:
     junit = tmp_path / "junit.xml"
-    with Proxy(reference_mock.url, server.build()) as proxy:
+    with Proxy(reference_mock, server.build()) as proxy:
         result = run_conformance(proxy.url, tmp_path / "report.json", "--junit-xml", str(junit))
     assert result.failing == set(), {c: result.messages(c)[:1] for c in result.failing}
     assert result.code == 0

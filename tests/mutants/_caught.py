@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from bedrock_conformance.mock import MockServer
+
 from ._proxy import Proxy
 from ._run import run_conformance
 from ._zoo import MUTANTS, Mutant
@@ -23,7 +25,7 @@ def param(mutant: Mutant) -> object:
     return pytest.param(mutant, id=mutant.name, marks=marks)
 
 
-def assert_caught(mutant: Mutant, upstream: str, tmp_path: Path) -> None:
+def assert_caught(mutant: Mutant, upstream: MockServer, tmp_path: Path) -> None:
     """The run against ``mutant`` fails, under the clause it breaks and exactly its expected clauses."""
     with Proxy(upstream, mutant.build()) as proxy:
         result = run_conformance(proxy.url, tmp_path / "report.json", *mutant.args)

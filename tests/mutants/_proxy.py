@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from bedrock_conformance import contract
 from bedrock_conformance._http import encode_label
+from bedrock_conformance.mock import MockServer
 
 # Framing is the proxy's own business: these never pass through from one side to the other.
 _HOP_HEADERS = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length", "proxy-connection"})
@@ -124,39 +125,12 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
     server: _Server
-    _conn: http.client.HTTPConnection | None = None
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the proxy serves hundreds of requests per run."""
 
     def _upstream(self, call: Call) -> Reply:
-        # One keep-alive connection to the mock per client connection; a dropped one is reopened once.
-        for attempt in (1, 2):
-            conn = self._conn
-            if conn is None:
-                conn = http.client.HTTPConnection(self.server.upstream_host, self.server.upstream_port, timeout=30)
-                self._conn = conn
-            try:
-                conn.putrequest(call.method, call.target, skip_host=True, skip_accept_encoding=True)
-                for name, value in call.headers:
-                    if name.lower() not in _HOP_HEADERS:
-                        conn.putheader(name, value)
-                if call.body or call.method in ("POST", "PUT"):
-                    conn.putheader("Content-Length", str(len(call.body)))
-                conn.endheaders(call.body or None)
-                raw = conn.getresponse()
-                body = raw.read()
-                if raw.will_close:
-                    conn.close()
-                    self._conn = None
-                headers = {k: v for k, v in raw.getheaders() if k.lower() not in _HOP_HEADERS}
-                return Reply(raw.status, headers, body)
-            except (http.client.HTTPException, OSError):
-                conn.close()
-                self._conn = None
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
+        return _answered(self.server.mock, call)
 
     def _serve(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
@@ -171,10 +145,19 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_DELETE = do_PUT = do_HEAD = _serve
 
-    def finish(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-        super().finish()
+
+def _answered(mock: MockServer, call: Call) -> Reply:
+    """The mock's answer to ``call``, asked in this process: the status, headers and body it sends over HTTP for the
+    request as a proxy forwards it (its own framing headers dropped, a Content-Length set), without a second HTTP hop
+    (a client here, request parsing there)."""
+    message = http.client.HTTPMessage()
+    for name, value in call.headers:
+        if name.lower() not in _HOP_HEADERS:
+            message[name] = value
+    if call.body or call.method in ("POST", "PUT"):
+        message["Content-Length"] = str(len(call.body))
+    sent = mock.answer(call.method, call.target, message, call.body)
+    return Reply(sent.status, {k: v for k, v in sent.headers if k.lower() not in _HOP_HEADERS}, sent.body)
 
 
 def _reason(status: int) -> str:
@@ -188,17 +171,17 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
 
-    def __init__(self, upstream: str, handler: Handler) -> None:
-        parts = urlsplit(upstream)
-        self.upstream_host, self.upstream_port = parts.hostname or "127.0.0.1", parts.port or 80
+    def __init__(self, mock: MockServer, handler: Handler) -> None:
+        self.mock = mock
         self.handler = handler
         super().__init__(("127.0.0.1", 0), _Handler)
 
 
 class Proxy:
-    """A loopback server that answers through ``handler``, asking the server at ``upstream`` when it wants to."""
+    """A loopback server that answers through ``handler``, asking the reference mock ``upstream`` (in this process,
+    for the answers it sends over HTTP) when it wants to."""
 
-    def __init__(self, upstream: str, handler: Handler) -> None:
+    def __init__(self, upstream: MockServer, handler: Handler) -> None:
         self._server = _Server(upstream, handler)
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, name="mutant-proxy", daemon=True

@@ -12,6 +12,8 @@ import threading
 import traceback
 import uuid
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from email.message import Message
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -33,6 +35,67 @@ DEFAULT_ACCOUNT = "123456789012"
 _LINGER_SECONDS = 1.0
 # An idle keep-alive connection is dropped after this long.
 _IDLE_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer as the mock sends it: status, headers in order (Content-Length included, Connection not: that is
+    the connection's business), body. ``close`` and ``linger`` say what the connection does after it."""
+
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    close: bool = False
+    linger: bool = False
+
+
+def _reason(status: int) -> str:
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+class _Answers:
+    """Requests to answers, headers included: what the HTTP layer sends, and what ``MockServer.answer`` returns."""
+
+    def __init__(self, service: Service, seed: int) -> None:
+        self.service = service
+        # Seeded, so that a single-client recording against the mock is reproducible byte for byte.
+        self._ids = random.Random(seed)
+        self._ids_lock = threading.Lock()
+
+    def request_id(self) -> uuid.UUID:
+        with self._ids_lock:
+            return uuid.UUID(int=self._ids.getrandbits(128), version=4)
+
+    def answer(self, method: str, target: str, headers: Message, body: bytes) -> Answer:
+        path, _, query = target.partition("?")
+        try:
+            reply = self.service.handle(Request(method, path, query, headers, body))
+        except MockError as error:
+            return self.of_error(error)
+        except Exception as exc:
+            traceback.print_exc(file=sys.stderr)
+            return self.of_error(answer("internalError", problem=f"{type(exc).__name__}: {exc}"))
+        return self._framed(reply, ())
+
+    def of_error(self, error: MockError) -> Answer:
+        reply = Reply(error.status, error.body())
+        return self._framed(reply, [(type_header(), error.header())], close=error.close, linger=error.linger)
+
+    def _framed(
+        self, reply: Reply, extra: Iterable[tuple[str, str]], *, close: bool = False, linger: bool = False
+    ) -> Answer:
+        headers = (
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(reply.body))),
+            ("x-amzn-RequestId", str(self.request_id())),
+            ("Date", formatdate(usegmt=True)),
+            ("Server", SERVER),
+            *extra,
+        )
+        return Answer(reply.status, headers, reply.body, close, linger)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -78,19 +141,13 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         # The raw target: http.server rewrites a leading '//' in self.path, and routing must see what was sent.
         target = self.requestline.split()[1]
-        path, _, query = target.partition("?")
         head = self.command == "HEAD"
         try:
             body = self._read_body()
-            reply = self.server.service.handle(Request(self.command, path, query, self.headers, body))
         except MockError as error:
             self._send_error(error, head=head)
             return
-        except Exception as exc:
-            traceback.print_exc(file=sys.stderr)
-            self._send_error(answer("internalError", problem=f"{type(exc).__name__}: {exc}"), head=head)
-            return
-        self._send(reply, [], head=head)
+        self._write(self.server.answers.answer(self.command, target, self.headers, body), head=head)
 
     def _read_body(self) -> bytes:
         if "Transfer-Encoding" in self.headers:
@@ -111,33 +168,22 @@ class _Handler(BaseHTTPRequestHandler):
         return body
 
     def _send_error(self, error: MockError, *, head: bool) -> None:
-        if error.close:
-            self.close_connection = True
-        self._send(Reply(error.status, error.body()), [(type_header(), error.header())], head=head)
-        if error.linger:
-            self._linger()
+        self._write(self.server.answers.of_error(error), head=head)
 
-    def _send(self, reply: Reply, extra: Iterable[tuple[str, str]], *, head: bool) -> None:
-        try:
-            reason = http.HTTPStatus(reply.status).phrase
-        except ValueError:
-            reason = ""
-        lines = [
-            f"HTTP/1.1 {reply.status} {reason}",
-            "Content-Type: application/json",
-            f"Content-Length: {len(reply.body)}",
-            f"x-amzn-RequestId: {self.server.request_id()}",
-            f"Date: {formatdate(usegmt=True)}",
-            f"Server: {SERVER}",
-            *(f"{name}: {value}" for name, value in extra),
-        ]
+    def _write(self, sent: Answer, *, head: bool) -> None:
+        if sent.close:
+            self.close_connection = True
+        lines = [f"HTTP/1.1 {sent.status} {_reason(sent.status)}"]
+        lines += [f"{name}: {value}" for name, value in sent.headers]
         if self.close_connection:
             lines.append("Connection: close")
         head_bytes = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
         # Counted before it leaves, so a client that has its answer always sees it counted.
         self.server.counter.add()
         # One write per response: headers and body leave in the same segment.
-        self.wfile.write(head_bytes if head else head_bytes + reply.body)
+        self.wfile.write(head_bytes if head else head_bytes + sent.body)
+        if sent.linger:
+            self._linger()
 
     def _linger(self) -> None:
         try:
@@ -177,12 +223,9 @@ class _HTTPServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], service: Service, counter: _Counter, seed: int = 0) -> None:
-        self.service = service
+    def __init__(self, address: tuple[str, int], answers: _Answers, counter: _Counter) -> None:
+        self.answers = answers
         self.counter = counter
-        # Seeded, so that a single-client recording against the mock is reproducible byte for byte.
-        self._ids = random.Random(seed)
-        self._ids_lock = threading.Lock()
         self._connections: set[socket.socket] = set()
         self._lock = threading.Lock()
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
@@ -192,10 +235,6 @@ class _HTTPServer(ThreadingHTTPServer):
         # HTTPServer.server_bind looks the host up with getfqdn, a DNS round trip the mock has no use for.
         socketserver.TCPServer.server_bind(self)
         self.server_name, self.server_port = str(self.server_address[0]), int(self.server_address[1])
-
-    def request_id(self) -> uuid.UUID:
-        with self._ids_lock:
-            return uuid.UUID(int=self._ids.getrandbits(128), version=4)
 
     def track(self, connection: socket.socket) -> None:
         with self._lock:
@@ -262,6 +301,7 @@ class MockServer:
             clock=clock,
         )
         self.seed = seed
+        self._answers = _Answers(self._service, seed)
         self._counter = _Counter()
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -270,7 +310,7 @@ class MockServer:
         """Bind and serve on a daemon thread; returns self once the socket is listening."""
         if self._httpd is not None:
             return self
-        httpd = _HTTPServer((self.host, self.port), self._service, self._counter, self.seed)
+        httpd = _HTTPServer((self.host, self.port), self._answers, self._counter)
         self._httpd = httpd
         self.port = httpd.server_address[1]
         self._thread = threading.Thread(
@@ -306,6 +346,12 @@ class MockServer:
 
     def reset_count(self) -> None:
         self._counter.reset()
+
+    def answer(self, method: str, target: str, headers: Message, body: bytes = b"") -> Answer:
+        """Answer one request in this process, as the HTTP layer answers it once the request is framed: ``target`` is
+        the request target as sent (path and query, still percent-encoded). The answer is not counted as sent, and
+        what the connection would do after it (``close``, ``linger``) is the caller's business."""
+        return self._answers.answer(method, target, headers, body)
 
     def __enter__(self) -> MockServer:
         return self.start()
