@@ -12,7 +12,14 @@ import pytest
 from bedrock_conformance import _strategies
 from bedrock_conformance._draw import draw
 from bedrock_conformance._schemas import contract
-from bedrock_conformance._strategies import _path_of, from_schema, identifier_examples, invalid_bodies
+from bedrock_conformance._strategies import (
+    _path_of,
+    from_schema,
+    identifier_examples,
+    invalid_bodies,
+    invalid_identifiers,
+    valid_identifiers,
+)
 
 
 def test_a_string_without_a_pattern_keeps_its_length_bounds() -> None:
@@ -53,9 +60,13 @@ def small_identifier(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     schema = {"pattern": "a{1,3}|b:c", "minLength": 1, "maxLength": 5}
     monkeypatch.setattr(_strategies, "_identifier_schema", lambda: schema)
     monkeypatch.setattr(_strategies, "_identifier_ok", lambda v: re.fullmatch("a{1,3}|b:c", v) and 1 <= len(v) <= 5)
-    identifier_examples.cache_clear()
+    # The strategies built from the identifier schema are cached per process: build them anew from the small one.
+    cached = (identifier_examples, valid_identifiers, invalid_identifiers)
+    for function in cached:
+        function.cache_clear()
     yield
-    identifier_examples.cache_clear()
+    for function in cached:
+        function.cache_clear()
 
 
 @pytest.mark.usefixtures("small_identifier")

@@ -8,11 +8,18 @@ draw different values for one seed. ``_no_source_constants`` switches that off f
 
 This is the only module in the library that touches ``hypothesis.internal``; ``tests/test_draw.py`` fails loudly
 when a Hypothesis upgrade moves what it patches.
+
+A process that runs the suites more than once (a long pytest session with the plugin, the project's own tests) draws
+each (strategy, count, seed, salt) once and hands out copies of those values afterwards: the same strategy object and
+seed draw the same values, and the strategies of ``_strategies`` and ``_unknown`` are built once per process from the
+shipped contract, so only a strategy built anew (a new object) is drawn anew.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
+import threading
 import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -21,6 +28,11 @@ from hypothesis import given, seed, settings
 from hypothesis import strategies as st
 
 from ._profiles import SUITES
+
+# Values drawn in this process, oldest first: (strategy, count, seed, salt) -> the values, as drawn.
+_DRAWN: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+_DRAWN_SIZE = 512
+_DRAWN_LOCK = threading.Lock()
 
 
 def draw(strategy: st.SearchStrategy[Any], count: int, run_seed: int, salt: str) -> list[Any]:
@@ -41,12 +53,21 @@ def draw_each(
     """
     if count <= 0:
         return
+    key = (strategy, count, run_seed, salt)
+    with _DRAWN_LOCK:
+        known = _DRAWN.get(key)
+    if known is not None:
+        for value in known:
+            each(copy.deepcopy(value))
+        return
+    values: list[Any] = []
     raised: list[BaseException] = []
 
     @seed(run_seed * 1_000_003 + zlib.crc32(salt.encode()))
     @settings(SUITES, max_examples=count)
     @given(strategy)
     def collect(value: Any) -> None:
+        values.append(copy.deepcopy(value))
         if raised:
             return
         try:
@@ -56,6 +77,10 @@ def draw_each(
 
     with _no_source_constants():
         collect()
+    with _DRAWN_LOCK:
+        while len(_DRAWN) >= _DRAWN_SIZE:
+            del _DRAWN[next(iter(_DRAWN))]
+        _DRAWN[key] = tuple(values)
     if raised:
         raise raised[0]
 

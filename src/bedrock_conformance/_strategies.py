@@ -139,6 +139,7 @@ def _identifier_ok(value: str) -> bool:
     return _all_pass(validate_identifier(value))
 
 
+@functools.cache
 def valid_identifiers() -> st.SearchStrategy[str]:
     """Identifiers the page allows: bare ids and ARNs of every branch, lengths up to the maximum."""
     schema = _identifier_schema()
@@ -170,6 +171,7 @@ def identifier_examples() -> dict[str, str]:
     return examples
 
 
+@functools.cache
 def from_shape(shape: Shape) -> st.SearchStrategy[Any]:
     """Values that keep every keyword of a shape of the shipped contract."""
     return from_schema(contract().schema_of(shape), shape.document)
@@ -232,6 +234,7 @@ def entangled(clause_id: str) -> frozenset[str]:
     return _entangled(schema, clause.keyword, ids)
 
 
+@functools.cache
 def invalid_identifiers(clause_id: str) -> st.SearchStrategy[str]:
     """Identifiers that break ``clause_id`` and, where possible, nothing else."""
     clause = contract().clause(clause_id)
@@ -282,6 +285,7 @@ def _path_of(clause: Clause) -> list[str]:
     return path
 
 
+@functools.cache
 def valid_bodies() -> st.SearchStrategy[dict[str, Any]]:
     """GetInferenceProfile bodies that keep every response clause (no deviation either)."""
     return from_shape(contract().response).filter(lambda b: _all_pass(validate_response(b)))
@@ -341,12 +345,14 @@ def _body_strategy(clause_id: str, mode: str) -> st.SearchStrategy[dict[str, Any
     )
 
 
+@functools.cache
 def invalid_bodies(clause_id: str) -> st.SearchStrategy[Any]:
     """Bodies that fail ``clause_id`` (a plain failure, not an AWS deviation) and, where possible, nothing else."""
     allowed = {clause_id} | entangled(clause_id)
     return _body_strategy(clause_id, "invalid").filter(lambda b: failing(validate_response(b)) == allowed)
 
 
+@functools.cache
 def deviating_bodies(clause_id: str) -> st.SearchStrategy[dict[str, Any]]:
     """Bodies that break ``clause_id`` the way real AWS is recorded to, and keep everything else."""
 

@@ -7,6 +7,7 @@ not the target's own are taken from ARNs drawn from the response schema, so noth
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -44,6 +45,7 @@ class Arn:
         return f"arn:{self.partition}:{self.service}:{self.region}:{self.account}:{self.kind}/{self.resource}"
 
 
+@functools.cache
 def donors() -> st.SearchStrategy[Arn]:
     """ARNs the response schema allows, with an id the response schema allows, a region and an account."""
     response = contract().response.members
@@ -57,8 +59,13 @@ def donors() -> st.SearchStrategy[Arn]:
     return st.tuples(arns, ids).map(build).filter(lambda arn: arn is not None)  # type: ignore[return-value]
 
 
-def bare_ids(known: set[str]) -> st.SearchStrategy[str]:
+def bare_ids(known: Iterable[str]) -> st.SearchStrategy[str]:
     """Valid bare ids that name no known profile."""
+    return _bare_ids(frozenset(known))
+
+
+@functools.lru_cache(maxsize=64)
+def _bare_ids(known: frozenset[str]) -> st.SearchStrategy[str]:
     # A separator becomes a '-' rather than a reason to draw again: filtering ARNs out had rejected most draws.
     return (
         valid_identifiers()

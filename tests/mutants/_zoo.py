@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -77,7 +78,7 @@ class Mutant:
     # a request's kind, not on its validity.
     crosses: frozenset[str] = frozenset()
 
-    @property
+    @functools.cached_property
     def also(self) -> frozenset[str]:
         """Clauses the mutation cannot help breaking as well, by the rules in _blame.py (body, error, identifiers)."""
         extras: set[str] = set()
@@ -98,7 +99,7 @@ class Mutant:
         extras |= self.crosses
         return frozenset(extras - {self.breaks})
 
-    @property
+    @functools.cached_property
     def expected(self) -> frozenset[str]:
         """The suite must fail exactly these clauses."""
         return self.also | {self.breaks}
