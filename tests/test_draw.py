@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bedrock_conformance._draw import _no_source_constants, draw
+from bedrock_conformance import _draw
+from bedrock_conformance._draw import _no_source_constants, draw, draw_each
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "bedrock_conformance"
 PROVIDERS = "hypothesis.internal.conjecture.providers"
@@ -99,3 +100,53 @@ def test_under_a_hypothesis_without_the_method_the_switch_adds_none(monkeypatch:
     with _no_source_constants():
         assert not hasattr(provider, PATCHED), "installed a method this Hypothesis does not have"
     assert not hasattr(provider, PATCHED), "left a method behind that this Hypothesis does not have"
+
+
+# ---------------------------------------------------------------------------------------------- draws kept per process
+def test_a_second_draw_of_the_same_strategy_replays_copies_and_asks_hypothesis_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    strategy = st.fixed_dictionaries({"n": st.integers(0, 10**6), "tags": st.lists(st.text(max_size=3), max_size=3)})
+    first = draw(strategy, 8, 4242, "kept")
+    first[0]["n"] = -1
+    first[1]["tags"].append("changed")
+
+    def no_hypothesis(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a replayed draw ran Hypothesis")
+
+    monkeypatch.setattr(_draw, "given", no_hypothesis)
+    again = draw(strategy, 8, 4242, "kept")
+    # What the first caller changed in its copies is not in the second caller's.
+    assert len(again) == 8 and again[0]["n"] >= 0 and "changed" not in again[1]["tags"]
+    assert again[2:] == first[2:]
+    again[0]["n"] = -2
+    assert draw(strategy, 8, 4242, "kept")[0]["n"] >= 0
+
+
+def test_another_strategy_object_count_seed_or_salt_is_drawn_anew() -> None:
+    def ints() -> st.SearchStrategy[int]:
+        # A filter makes a new object each call: two equal definitions are still two strategies.
+        return st.integers(0, 10**9).filter(lambda n: n % 2 == 0)
+
+    one = ints()
+    base = draw(one, 6, 7, "anew")
+    assert draw(one, 6, 7, "anew") == base
+    assert draw(one, 6, 8, "anew") != base
+    assert draw(one, 6, 7, "other") != base
+    # The same definition built again draws the same values for the same seed: the values do not depend on the cache.
+    assert draw(ints(), 6, 7, "anew") == base
+
+
+def test_a_replayed_draw_stops_at_the_first_exception_of_each_and_raises_it() -> None:
+    strategy = st.integers(0, 10**6).filter(lambda n: n >= 0)
+    draw(strategy, 5, 99, "raises")
+    seen: list[int] = []
+
+    def each(value: int) -> None:
+        seen.append(value)
+        if len(seen) == 2:
+            raise ValueError("stop here")
+
+    with pytest.raises(ValueError, match=r"^stop here$"):
+        draw_each(strategy, 5, 99, "raises", each)
+    assert seen == draw(strategy, 5, 99, "raises")[:2]
