@@ -22,7 +22,7 @@ from bedrock_conformance import _json, cli
 from bedrock_conformance._http import Exchange, Request, Response
 from bedrock_conformance._junit import annotate_junit
 from bedrock_conformance._matrix import markdown_matrix
-from bedrock_conformance._schemas import SchemaError
+from bedrock_conformance._schemas import SchemaError, data_dir
 from bedrock_conformance._validator import Outcome, validate_list_page
 from bedrock_conformance.checks import Result
 from bedrock_conformance.report import _exchange_parts, render_terminal
@@ -284,3 +284,41 @@ def test_junit_keeps_one_outcome_property_per_case_and_leaves_other_tests_unname
     assert mine.attrib == {"classname": "tests.mine", "name": "test_mine"}
     assert mine.find("properties") is None
     assert ("summary", "1 pass, 0 fail, 0 deviation, 0 skip") in [(p.get("name"), p.get("value")) for p in suite[0]]
+
+
+def test_a_run_is_rooted_at_the_suites_folder_and_loads_no_conftest_above_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A plugin of the run's own (named after `--`) records what pytest made of the run's root and its tests.
+    seen: dict[str, Any] = {}
+
+    class Spy:
+        def pytest_configure(self, config: pytest.Config) -> None:
+            seen["root"] = config.rootpath
+            seen["confcutdir"] = config.getoption("confcutdir")
+
+        def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+            seen["nodeids"] = [item.nodeid for item in items]
+
+        def pytest_plugin_registered(self, plugin: object) -> None:
+            name = getattr(plugin, "__file__", "") or ""
+            if name.endswith("conftest.py"):
+                seen.setdefault("conftests", []).append(Path(name))
+
+    spy = Spy()
+    (tmp_path / "spy_plugin.py").write_text("", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import spy_plugin  # type: ignore[import-not-found]
+
+    for hook in ("pytest_configure", "pytest_collection_modifyitems", "pytest_plugin_registered"):
+        setattr(spy_plugin, hook, getattr(spy, hook))
+    report = tmp_path / "report.json"
+    code = cli.main(
+        ["run", "--examples", "1", "--seed", "3", "--report-json", str(report), "--quiet", "--", "-p", "spy_plugin"]
+    )
+    capsys.readouterr()
+    suites = data_dir("suites")
+    assert code == 0
+    assert seen["root"] == suites and Path(seen["confcutdir"]) == suites
+    assert seen["nodeids"] and all(n.startswith("test_") and "::" in n for n in seen["nodeids"])
+    assert seen.get("conftests") and all(c.parent == suites for c in seen["conftests"])

@@ -152,7 +152,12 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from exc
     # The unraisable/thread exception plugins run gc.collect() at session end (0.2-0.45 s) to report what -W hides.
     quiet_plugins = ["-p", "no:terminal", "-p", "no:cacheprovider", "-p", "no:unraisableexception"]
-    pytest_args = [str(data_dir("suites")), *quiet_plugins, "-p", "no:threadexception", "-W", "ignore"]
+    suites = str(data_dir("suites"))
+    # The suites' own folder is the root: installed in a virtualenv inside a project, they would otherwise hang under
+    # the project's root (every folder between a node, walked per test: about a tenth of a run's CPU), and the
+    # project's conftest.py files would be loaded into a run that is not theirs.
+    rooted = [f"--rootdir={suites}", f"--confcutdir={suites}"]
+    pytest_args = [suites, *rooted, *quiet_plugins, "-p", "no:threadexception", "-W", "ignore"]
     if args.junit_xml:
         pytest_args.append(f"--junit-xml={args.junit_xml}")
     status = pytest.main(pytest_args + list(args.pytest_args or []), plugins=[plugin])
