@@ -29,10 +29,11 @@ from hypothesis import strategies as st
 
 from ._profiles import SUITES
 
-# Values drawn in this process, oldest first: (strategy, count, seed, salt) -> the values, as drawn.
-_DRAWN: dict[tuple[Any, ...], tuple[Any, ...]] = {}
-_DRAWN_SIZE = 512
-_DRAWN_LOCK = threading.Lock()
+# Values drawn in this process, oldest first: (strategy, count, seed, salt) -> the values, as drawn. Named ``_CACHE``
+# like the validator's, so that the project's conftest empties it for mutmut with the package's other caches.
+_CACHE: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+_CACHE_SIZE = 512
+_CACHE_LOCK = threading.Lock()
 
 
 def draw(strategy: st.SearchStrategy[Any], count: int, run_seed: int, salt: str) -> list[Any]:
@@ -54,8 +55,8 @@ def draw_each(
     if count <= 0:
         return
     key = (strategy, count, run_seed, salt)
-    with _DRAWN_LOCK:
-        known = _DRAWN.get(key)
+    with _CACHE_LOCK:
+        known = _CACHE.get(key)
     if known is not None:
         for value in known:
             each(copy.deepcopy(value))
@@ -77,10 +78,10 @@ def draw_each(
 
     with _no_source_constants():
         collect()
-    with _DRAWN_LOCK:
-        while len(_DRAWN) >= _DRAWN_SIZE:
-            del _DRAWN[next(iter(_DRAWN))]
-        _DRAWN[key] = tuple(values)
+    with _CACHE_LOCK:
+        while len(_CACHE) >= _CACHE_SIZE:
+            del _CACHE[next(iter(_CACHE))]
+        _CACHE[key] = tuple(values)
     if raised:
         raise raised[0]
 
