@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import types
 import xml.etree.ElementTree as ET
 from importlib import metadata
 from pathlib import Path
@@ -290,28 +291,23 @@ def test_a_run_is_rooted_at_the_suites_folder_and_loads_no_conftest_above_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # A plugin of the run's own (named after `--`) records what pytest made of the run's root and its tests.
-    seen: dict[str, Any] = {}
+    seen: dict[str, Any] = {"conftests": []}
 
-    class Spy:
-        def pytest_configure(self, config: pytest.Config) -> None:
-            seen["root"] = config.rootpath
-            seen["confcutdir"] = config.getoption("confcutdir")
+    def pytest_configure(config: pytest.Config) -> None:
+        seen["root"], seen["confcutdir"] = config.rootpath, config.getoption("confcutdir")
 
-        def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-            seen["nodeids"] = [item.nodeid for item in items]
+    def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+        seen["nodeids"] = [item.nodeid for item in items]
 
-        def pytest_plugin_registered(self, plugin: object) -> None:
-            name = getattr(plugin, "__file__", "") or ""
-            if name.endswith("conftest.py"):
-                seen.setdefault("conftests", []).append(Path(name))
+    def pytest_plugin_registered(plugin: object) -> None:
+        name = getattr(plugin, "__file__", "") or ""
+        if name.endswith("conftest.py"):
+            seen["conftests"].append(Path(name))
 
-    spy = Spy()
-    (tmp_path / "spy_plugin.py").write_text("", encoding="utf-8")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    import spy_plugin  # type: ignore[import-not-found]
-
-    for hook in ("pytest_configure", "pytest_collection_modifyitems", "pytest_plugin_registered"):
-        setattr(spy_plugin, hook, getattr(spy, hook))
+    spy = types.ModuleType("spy_plugin")
+    for hook in (pytest_configure, pytest_collection_modifyitems, pytest_plugin_registered):
+        setattr(spy, hook.__name__, hook)
+    monkeypatch.setitem(sys.modules, "spy_plugin", spy)
     report = tmp_path / "report.json"
     code = cli.main(
         ["run", "--examples", "1", "--seed", "3", "--report-json", str(report), "--quiet", "--", "-p", "spy_plugin"]
@@ -321,4 +317,4 @@ def test_a_run_is_rooted_at_the_suites_folder_and_loads_no_conftest_above_it(
     assert code == 0
     assert seen["root"] == suites and Path(seen["confcutdir"]) == suites
     assert seen["nodeids"] and all(n.startswith("test_") and "::" in n for n in seen["nodeids"])
-    assert seen.get("conftests") and all(c.parent == suites for c in seen["conftests"])
+    assert seen["conftests"] and all(c.parent == suites for c in seen["conftests"])
