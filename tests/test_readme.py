@@ -15,9 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 DOCS = [ROOT / "README.md", ROOT / "docs" / "design.md", ROOT / "benchmarks" / "README.md"]
 INSTALL = "python3 -m venv .venv && .venv/bin/pip install -q . && .venv/bin/bedrock-conformance run"
-# Two pytest-xdist workers, each taking whole files: a file's module-scoped fixtures are built once, not once a worker.
+# Three pytest-xdist workers, each taking whole files: a file's module-scoped fixtures are built once, not once a worker.
 TEST = (
-    "python3 -m venv .venv && .venv/bin/pip install -q '.[test]' && .venv/bin/python -m pytest -q -n 2 --dist loadfile"
+    "python3 -m venv .venv && .venv/bin/pip install -q '.[test]' && .venv/bin/python -m pytest -q -n 3 --dist loadfile"
 )
 # Paths beside the checkout that the project once read; spelled in pieces so this file does not match itself.
 OUTSIDE = ("../" + "shared", "shared/" + "spec", "shared/" + "data", "NOTES " + "\u00a7")
