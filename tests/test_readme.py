@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 DOCS = [ROOT / "README.md", ROOT / "docs" / "design.md", ROOT / "benchmarks" / "README.md"]
 INSTALL = "python3 -m venv .venv && .venv/bin/pip install -q . && .venv/bin/bedrock-conformance run"
-# Three pytest-xdist workers, each taking whole files: a file's module-scoped fixtures are built once, not once a worker.
+# Three pytest-xdist workers, each taking whole files: a file's module-scoped fixtures are built once, not per worker.
 TEST = (
     "python3 -m venv .venv && .venv/bin/pip install -q '.[test]' && .venv/bin/python -m pytest -q -n 3 --dist loadfile"
 )
