@@ -67,11 +67,15 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     The objects alive when a test starts (every module, every warmed cache, the fixtures kept for later tests) are
     frozen out of the collector's passes while it runs, then thawed. Without this, each oldest-generation pass walks
     all of them again: a run of the suites ends up in such a pass every few runs, and the passes took a quarter of
-    the test workers' CPU (docs/testing.md, Run time).
+    the test workers' CPU (docs/testing.md, Run time). Within a test only the young generations are collected as it
+    goes; the one full pass is the test's own, at its end, so a test's garbage never outlives it.
     """
+    thresholds = gc.get_threshold()
     gc.freeze()
+    gc.set_threshold(thresholds[0], thresholds[1], 1 << 30)
     try:
         yield
     finally:
+        gc.set_threshold(*thresholds)
         gc.collect()
         gc.unfreeze()
