@@ -247,3 +247,35 @@ def test_a_cassette_read_again_is_parsed_from_its_new_text_into_a_copy_of_its_ow
     path.write_text(text.replace("code: 404", "code: 403"), encoding="utf-8")
     edited = cassette_format.load_document(path.read_text(encoding="utf-8"), str(path))
     assert edited["interactions"][0]["response"]["status"]["code"] == 403
+
+
+LIST = "http://m/inference-profiles"  # ListInferenceProfiles, whose query has maxResults and typeEquals
+BOTH, BOTH_SWAPPED = f"{LIST}?maxResults=5&typeEquals=APPLICATION", f"{LIST}?typeEquals=APPLICATION&maxResults=5"
+GET = "http://m/inference-profiles/"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        (("GET", BOTH), ("GET", BOTH), True),
+        (("GET", BOTH), ("GET", BOTH_SWAPPED), True),
+        (("GET", BOTH), ("POST", BOTH), False),
+        (("GET", f"{LIST}?maxResults=5"), ("GET", f"{LIST}?maxResults=6"), False),
+        (("GET", f"{LIST}?maxResults=5"), ("GET", LIST), False),
+        (("GET", f"{GET}a"), ("DELETE", f"{GET}a"), False),
+        (("GET", f"{GET}a"), ("GET", f"{GET}b"), False),
+        # The host is the scrubbed alias either way: vcrpy's path and query matchers never looked at it.
+        (("GET", f"{GET}a"), ("GET", "http://other/inference-profiles/a"), True),
+    ],
+)
+def test_recording_matches_requests_as_vcrpys_method_path_and_query_matchers_do(
+    a: tuple[str, str], b: tuple[str, str], same: bool
+) -> None:
+    import vcr.matchers
+    import vcr.request
+
+    from bedrock_conformance.cassettes.record import same_request
+
+    r1, r2 = (vcr.request.Request(method, uri, b"", {}) for method, uri in (a, b))
+    assert same_request(r1, r2) is same
+    assert vcr.matchers.requests_match(r1, r2, [vcr.matchers.method, vcr.matchers.path, vcr.matchers.query]) is same

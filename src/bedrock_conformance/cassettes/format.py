@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import copy
 import functools
 import json
 import pickle
@@ -82,13 +81,13 @@ class CassetteSerializer:
     def serialize(self, data: dict[str, Any]) -> str:
         out = {"version": data.get("version", 1), "metadata": {META_KEY: self.metadata}, "interactions": []}
         for interaction in data["interactions"]:
-            item = copy.deepcopy(interaction)
+            # vcrpy's own interaction is left as it is: each side is a new mapping with a new body and headers.
+            item = {**interaction, "request": dict(interaction["request"]), "response": dict(interaction["response"])}
             for side in ("request", "response"):
                 body = item[side].get("body")
                 if isinstance(body, dict) and isinstance(body.get("string"), str):
-                    body["string"] = body["string"].encode("utf-8")
-            for side in ("request", "response"):
-                item[side]["body"] = _body_out(item[side].get("body"))
+                    body = {**body, "string": body["string"].encode("utf-8")}
+                item[side]["body"] = _body_out(body)
                 # vcrpy keeps headers in no stable order; sorted, a re-recording diffs only where answers differ.
                 headers = item[side].get("headers") or {}
                 item[side]["headers"] = {k: headers[k] for k in sorted(headers, key=str.lower)}
