@@ -29,9 +29,9 @@ INVALID_SIDE, VALID_SIDE = "invalid", "valid"
 SIDES = (INVALID_SIDE, VALID_SIDE)
 
 
-@dataclass
+@dataclass(slots=True)
 class Result:
-    """The outcome of one check of one clause, with what it was judged on.
+    """The outcome of one check of one clause, with what it was judged on (a run makes about 35 per answer).
 
     ``Outcome.SKIP`` marks an inconclusive check: an answer that says nothing either way (a throttle that outlived its
     retries, a denial before access is proven). Its message says what the answer was, without the request, so that
