@@ -253,3 +253,38 @@ def test_workers_without_pytest_xdist_are_one_line_and_exit_2(
     for workers in (["-n", "2"], ["-n2"], ["--numprocesses=2"]):
         assert main(["run", "--", *workers]) == 2
         assert capsys.readouterr().err == "error: -n needs pytest-xdist: pip install pytest-xdist\n"
+
+
+# A plugin another installed package declares (pytest-randomly, say): it writes a file when pytest configures it.
+_FOREIGN_PLUGIN = """
+import os
+def pytest_configure(config):
+    with open(os.environ["FOREIGN_PLUGIN_LOG"], "a") as log:
+        log.write("configured\\n")
+"""
+
+
+def test_a_run_loads_no_other_packages_plugin_unless_the_user_passes_pytest_arguments(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another package's pytest plugin (one that reorders or reseeds tests, say) stays out of a plain run; a run given
+    pytest arguments after ``--`` leaves pytest as it is, so that every option and plugin the user names works."""
+    import importlib
+
+    site = tmp_path / "site"
+    (site / "foreign_dist-1.0.dist-info").mkdir(parents=True)
+    (site / "foreign_dist-1.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: foreign-dist\n")
+    (site / "foreign_dist-1.0.dist-info" / "entry_points.txt").write_text("[pytest11]\nforeign = foreign_plugin\n")
+    (site / "foreign_plugin.py").write_text(_FOREIGN_PLUGIN)
+    log = tmp_path / "configured.log"
+    monkeypatch.setenv("FOREIGN_PLUGIN_LOG", str(log))
+    monkeypatch.delenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", raising=False)
+    monkeypatch.syspath_prepend(str(site))
+    importlib.invalidate_caches()
+
+    assert _run(tmp_path, "--examples", "1")[0] == 0
+    assert not log.exists()
+    assert "PYTEST_DISABLE_PLUGIN_AUTOLOAD" not in __import__("os").environ  # put back as it was
+
+    assert _run(tmp_path, "--examples", "1", "--", "-x", name="user.json")[0] == 0
+    assert log.read_text() == "configured\n"

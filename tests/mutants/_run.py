@@ -51,10 +51,6 @@ def run_conformance(url: str, report: Path, *extra: str, seed: int = 1, examples
         str(report),
         "--quiet",
         *extra,
-        # The inner run's gc.collect at exit (pytest's unraisable-exception hook) costs more than its checks.
-        "--",
-        "-p",
-        "no:unraisableexception",
     ]
     out = io.StringIO()
     # The inner pytest run prints its progress; keep it out of the outer run's output unless a test fails.
