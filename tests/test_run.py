@@ -288,3 +288,39 @@ def test_a_run_loads_no_other_packages_plugin_unless_the_user_passes_pytest_argu
 
     assert _run(tmp_path, "--examples", "1", "--", "-x", name="user.json")[0] == 0
     assert log.read_text() == "configured\n"
+
+
+# A run in a fresh process that logs a warning record and raises a Python warning as it ends (outside every test's
+# phases, where pytest's capture would swallow them anyway).
+_NOISY_RUN = """
+import logging, sys, warnings
+from bedrock_conformance.cli import main
+from bedrock_conformance.frontend._plugin import ConformancePlugin
+
+real = ConformancePlugin.pytest_sessionfinish
+
+def noisy(self, session, exitstatus):
+    logging.getLogger("some.library").warning("LOGGED-DURING-THE-RUN")
+    warnings.warn("WARNED-DURING-THE-RUN", UserWarning)
+    return real(self, session, exitstatus)
+
+ConformancePlugin.pytest_sessionfinish = noisy
+sys.exit(main(["run", "--examples", "1", "--quiet", "--report-json", sys.argv[1], *sys.argv[2:]]))
+"""
+
+
+@pytest.mark.parametrize("user_args", [[], ["--", "-x"]], ids=["plain", "with-pytest-arguments"])
+def test_log_records_and_warnings_raised_during_a_run_stay_off_its_output(tmp_path: Path, user_args: list[str]) -> None:
+    """As pytest's logging and warnings plugins keep them off a run whose terminal output is off, a plain run (which
+    loads neither) drops them too."""
+    done = subprocess.run(
+        [sys.executable, "-c", _NOISY_RUN, str(tmp_path / "r.json"), *user_args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads((tmp_path / "r.json").read_text())["summary"]["fail"] == 0
+    for noise in ("LOGGED-DURING-THE-RUN", "WARNED-DURING-THE-RUN"):
+        assert noise not in done.stdout + done.stderr
