@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -269,8 +270,6 @@ def test_a_run_loads_no_other_packages_plugin_unless_the_user_passes_pytest_argu
 ) -> None:
     """Another package's pytest plugin (one that reorders or reseeds tests, say) stays out of a plain run; a run given
     pytest arguments after ``--`` leaves pytest as it is, so that every option and plugin the user names works."""
-    import importlib
-
     site = tmp_path / "site"
     (site / "foreign_dist-1.0.dist-info").mkdir(parents=True)
     (site / "foreign_dist-1.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: foreign-dist\n")
@@ -284,7 +283,7 @@ def test_a_run_loads_no_other_packages_plugin_unless_the_user_passes_pytest_argu
 
     assert _run(tmp_path, "--examples", "1")[0] == 0
     assert not log.exists()
-    assert "PYTEST_DISABLE_PLUGIN_AUTOLOAD" not in __import__("os").environ  # put back as it was
+    assert "PYTEST_DISABLE_PLUGIN_AUTOLOAD" not in os.environ  # put back as it was
 
     assert _run(tmp_path, "--examples", "1", "--", "-x", name="user.json")[0] == 0
     assert log.read_text() == "configured\n"

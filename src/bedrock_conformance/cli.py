@@ -200,6 +200,9 @@ _UNUSED_PLUGINS = (
 )
 
 
+_NO_AUTOLOAD = "PYTEST_DISABLE_PLUGIN_AUTOLOAD"
+
+
 @contextlib.contextmanager
 def _lean(user_args: bool) -> Iterator[list[str]]:
     """The pytest arguments (and process state) of a run that loads only what the suites use.
@@ -229,9 +232,6 @@ def _lean(user_args: bool) -> Iterator[list[str]]:
             del os.environ[_NO_AUTOLOAD]
         else:
             os.environ[_NO_AUTOLOAD] = previous
-
-
-_NO_AUTOLOAD = "PYTEST_DISABLE_PLUGIN_AUTOLOAD"
 
 
 def _collect_only(pytest_args: list[str]) -> bool:

@@ -32,12 +32,12 @@ _VOLATILE = frozenset({"date", "keep-alive", "connection", "server"})
 
 
 # ------------------------------------------------------------------------------------------------ scrubbing
+def _scrubbed(name: str) -> bool:
+    return name.lower() in SECRET_HEADERS or name.lower() in _VOLATILE
+
+
 def _scrub_headers(headers: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in headers.items() if k.lower() not in SECRET_HEADERS and k.lower() not in _VOLATILE}
-
-
-def _dropped_from_request(name: str) -> bool:
-    return name.lower() in SECRET_HEADERS or name.lower() in _VOLATILE or name.lower() == "host"
+    return {k: v for k, v in headers.items() if not _scrubbed(k)}
 
 
 def scrubbers(
@@ -49,7 +49,7 @@ def scrubbers(
         # A copy: vcrpy matches and sends the request it passed in. Only the headers are changed in place, so only
         # they are copied (a deep copy of every request, several times per exchange, was a tenth of a recording).
         request = copy.copy(request)
-        request.headers = {k: v for k, v in request.headers.items() if not _dropped_from_request(k)}
+        request.headers = {k: v for k, v in _scrub_headers(request.headers).items() if k.lower() != "host"}
         request.uri = request.uri.replace(endpoint, alias, 1)
         if accounts:
             request.uri = scrub_account(request.uri)
